@@ -1,0 +1,60 @@
+"""Command-line entry: ``wherry [URL…]`` opens the window, ``wherry COMMAND …`` runs headless.
+
+Each command lives in ``wherry.commands.<name>`` with ``register(subparsers)`` and
+``run(args) -> int``; the heavy parts (aiohttp, peewee, Qt) are imported only inside ``run``
+so ``wherry get --help`` starts fast and the headless path never loads Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from collections.abc import Sequence
+
+from wherry import __version__
+
+__all__ = ["COMMANDS", "main"]
+
+COMMANDS = ("get", "list", "verify", "find")
+
+
+def _command_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wherry",
+        description="Wherry downloads files that are never lost and never wrong.",
+        epilog="Run 'wherry' with no command (or with URLs) to open the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"wherry {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"wherry.commands.{name}")
+        module.register(subparsers)
+    return parser
+
+
+def _window_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wherry",
+        description="Open the Wherry window, handing it any URLs or URL-list files given.",
+        epilog=f"Headless commands: {', '.join(COMMANDS)} (see 'wherry COMMAND --help').",
+    )
+    parser.add_argument("--version", action="version", version=f"wherry {__version__}")
+    parser.add_argument("urls", nargs="*", metavar="URL", help="URLs, or .txt files listing URLs")
+    return parser
+
+
+def main(argv: Sequence[str]) -> int:
+    argv = list(argv)
+    if argv and argv[0] in COMMANDS:
+        args = _command_parser().parse_args(argv)
+        module = importlib.import_module(f"wherry.commands.{args.command}")
+        return int(module.run(args))
+    if argv and argv[0] in ("-h", "--help"):
+        _window_parser().print_help()
+        print()
+        _command_parser().print_help()
+        return 0
+    args = _window_parser().parse_args(argv)
+    from wherry.app import run_window
+
+    return run_window(args.urls)

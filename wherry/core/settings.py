@@ -1,0 +1,58 @@
+"""User settings shared by the engine, the command line and the window (stored by the store)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+__all__ = ["Settings"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    download_dir: str = ""  # empty: the platform's Downloads folder
+    max_active: int = 3
+    connections: int = 8
+    max_connections_per_host: int = 16
+    min_split_size: int = 1024 * 1024
+    speed_limit: int = 0  # bytes per second for all jobs together; 0 is unlimited
+    auto_resume: bool = True
+    close_to_tray: bool = True
+    notifications: bool = True
+    verify_after_download: bool = True
+    ask_on_handoff: bool = False  # URLs from a second launch open the add dialog instead of starting
+    stall_timeout: float = 20.0  # seconds without a byte before a connection counts as stalled
+    connect_timeout: float = 30.0
+    retry_max_tries: int = 8
+    retry_max_seconds: float = 600.0
+    retry_base_delay: float = 1.0
+    retry_max_delay: float = 60.0
+    checkpoint_interval: float = 1.0
+    breaker_threshold: int = 5
+    breaker_cooldown: float = 60.0
+    history_days: int = 30  # finished jobs older than this may be cleaned up
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Settings:
+        """Build from stored values, ignoring unknown keys and values of the wrong type."""
+        base = cls()
+        good: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name not in data:
+                continue
+            value, default = data[f.name], getattr(base, f.name)
+            if isinstance(default, bool):
+                if isinstance(value, bool):
+                    good[f.name] = value
+            elif isinstance(default, float):
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    good[f.name] = float(value)
+            elif isinstance(value, type(default)) and not isinstance(value, bool):
+                good[f.name] = value
+        return replace(base, **good)
+
+    def with_changes(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
