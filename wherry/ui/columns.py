@@ -1,0 +1,119 @@
+"""The table's columns and how each cell reads: sizes, speeds, times and states as text."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import IntEnum
+
+from PySide6.QtCore import QDateTime, QLocale, QTimeZone
+
+from wherry.core import Job, JobState, Progress
+
+__all__ = [
+    "HEADERS",
+    "STATUS_TEXT",
+    "Column",
+    "format_added",
+    "format_eta",
+    "format_progress",
+    "format_size",
+    "format_speed",
+    "progress_fraction",
+    "status_text",
+]
+
+
+class Column(IntEnum):
+    NAME = 0
+    SIZE = 1
+    PROGRESS = 2
+    SPEED = 3
+    ETA = 4
+    STATUS = 5
+    ADDED = 6
+
+
+HEADERS: dict[Column, str] = {
+    Column.NAME: "Name",
+    Column.SIZE: "Size",
+    Column.PROGRESS: "Progress",
+    Column.SPEED: "Speed",
+    Column.ETA: "Time left",
+    Column.STATUS: "Status",
+    Column.ADDED: "Added",
+}
+
+STATUS_TEXT: dict[JobState, str] = {
+    JobState.QUEUED: "Queued",
+    JobState.RUNNING: "Downloading",
+    JobState.VERIFYING: "Verifying",
+    JobState.PAUSED: "Paused",
+    JobState.FINISHED: "Finished",
+    JobState.FAILED: "Failed",
+    JobState.CANCELLED: "Cancelled",
+}
+
+_locale = QLocale()
+
+
+def format_size(size: int | None) -> str:
+    """``1.5 MB``-style text in the user's locale; an unknown size is a dash."""
+    if size is None:
+        return "—"
+    # JEDEC units (KB, MB) read as people expect in a download list; QLocale does the digits.
+    return _locale.formattedDataSize(size, 1, QLocale.DataSizeFormat.DataSizeTraditionalFormat)
+
+
+def format_speed(speed: float) -> str:
+    if speed <= 0:
+        return ""
+    return f"{format_size(round(speed))}/s"
+
+
+def format_eta(eta: float | None) -> str:
+    if eta is None or eta < 0:
+        return ""
+    seconds = round(eta)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes:02d} min"
+    return f"{hours // 24} days"
+
+
+def progress_fraction(done: int, total: int | None) -> float | None:
+    """Done over total in [0, 1], or None when the size is unknown."""
+    if not total:
+        return None
+    return max(0.0, min(1.0, done / total))
+
+
+def format_progress(done: int, total: int | None) -> str:
+    fraction = progress_fraction(done, total)
+    if fraction is None:
+        return format_size(done) if done else ""
+    # Never show 100 % before the last byte is in.
+    percent = int(fraction * 1000) / 10
+    return f"{percent:.1f} %"
+
+
+def status_text(job: Job, progress: Progress | None = None) -> str:
+    state = progress.state if progress is not None else job.state
+    if state is JobState.FAILED and job.error_message:
+        return f"Failed: {job.error_message}"
+    if state is JobState.PAUSED and job.error_message:
+        return f"Paused: {job.error_message}"
+    return STATUS_TEXT[state]
+
+
+def format_added(when: datetime) -> str:
+    """The date and time a job was added, in the user's locale and time zone, without seconds."""
+    stamp = QDateTime.fromSecsSinceEpoch(int(when.timestamp()), QTimeZone.systemTimeZone())
+    if _locale.language() == QLocale.Language.C:
+        # The C locale's short format ("d MM yyyy") reads oddly; ISO order is unambiguous.
+        return stamp.toString("yyyy-MM-dd HH:mm")
+    return _locale.toString(stamp, QLocale.FormatType.ShortFormat)
