@@ -1,0 +1,198 @@
+"""Open the job database with the settings Wherry relies on, and name SQLite's failures.
+
+Two processes may open the same file at once (the window and ``wherry get``), so the database
+runs in WAL mode: readers never block the writer and the writer never blocks readers. Writers
+queue behind each other for up to ``BUSY_TIMEOUT`` seconds instead of failing at once.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from peewee import DatabaseProxy, PeeweeException, SqliteDatabase
+
+from wherry.core.errors import ErrorKind, StoreError
+from wherry.store.migrations import check_version, migrate
+
+__all__ = [
+    "BUSY_TIMEOUT",
+    "connect",
+    "database_proxy",
+    "enable_wal",
+    "is_corruption",
+    "open_database",
+    "set_aside",
+    "sqlite_error",
+]
+
+# Seconds a writer waits for another process's write transaction to end before giving up.
+BUSY_TIMEOUT = 10.0
+
+# Tools and tests may call ``database_proxy.initialize(db)`` to use the module-level rows in
+# ``wherry.store.models`` directly. Repositories never do: each binds its own copy of the rows
+# to its own connection, so two open repositories cannot redirect each other's queries.
+database_proxy = DatabaseProxy()
+
+# Result codes from sqlite3.h; the low byte is the primary code of an extended one.
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+
+
+def connect(path: Path) -> SqliteDatabase:
+    """Open ``path`` with per-connection settings only; nothing here writes to the file.
+
+    The connection belongs to the calling thread (peewee's default), which is the event-loop
+    thread for the repository.
+    """
+    db = SqliteDatabase(
+        str(path),
+        timeout=BUSY_TIMEOUT,
+        autoconnect=False,
+        pragmas={
+            "foreign_keys": 1,
+            # In WAL mode NORMAL syncs the log at checkpoints, not at every commit. A commit is
+            # then durable against a process kill (the log is in the OS cache); only a power cut
+            # or OS crash can lose the last few commits, and never corrupts the file
+            # (sqlite.org/pragma.html#pragma_synchronous). Progress is re-saved each second, so
+            # that trade buys cheap checkpoints at no real risk.
+            "synchronous": "NORMAL",
+        },
+    )
+    db.connect()
+    return db
+
+
+def enable_wal(db: SqliteDatabase) -> str:
+    """Switch the file to WAL (persistent; writes the file header) and return the mode in force.
+
+    Some file systems (network shares) cannot hold the shared-memory index WAL needs; SQLite then
+    keeps its rollback journal, which is slower but still safe, so that is not an error.
+    """
+    return str(_sql(db, "PRAGMA journal_mode = WAL")[0][0]).lower()
+
+
+def _sql(db: SqliteDatabase, statement: str) -> list[tuple[Any, ...]]:
+    cursor = db.execute_sql(statement)  # type: ignore[no-untyped-call]  # the stubs leave it untyped
+    return [tuple(row) for row in cursor.fetchall()]
+
+
+def sqlite_error(exc: BaseException) -> sqlite3.Error | None:
+    """The sqlite3 exception behind a peewee one (peewee keeps it as ``orig``)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, sqlite3.Error):
+            return seen
+        orig = getattr(seen, "orig", None)
+        if isinstance(orig, sqlite3.Error):
+            return orig
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def is_corruption(exc: BaseException) -> bool:
+    """True when SQLite says the file is not a database or its contents are damaged."""
+    err = sqlite_error(exc)
+    if err is None:
+        return False
+    code = getattr(err, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+    text = str(err).lower()
+    return "malformed" in text or "not a database" in text
+
+
+# Files SQLite keeps beside the database; a stale one must never meet a new database.
+_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+class _Damaged(Exception):
+    """The file is not a usable SQLite database and should be set aside."""
+
+
+def open_database(path: Path) -> tuple[SqliteDatabase, str | None]:
+    """Open (creating or upgrading) the job database at ``path``.
+
+    Returns the connection and, if a damaged file had to be set aside, the sentence saying so.
+    Raises StoreError, leaving every file untouched, when the file cannot be read at all, is
+    not a Wherry job list, or was made by a newer Wherry.
+    """
+    _check_path(path)
+    try:
+        return _open_checked(path), None
+    except _Damaged:
+        aside = set_aside(path)
+    notice = f"The job list was damaged and has been set aside as {aside.name}; Wherry started a new one."
+    try:
+        return _open_checked(path), notice
+    except _Damaged as exc:
+        raise StoreError(
+            ErrorKind.CORRUPT_DATABASE, f"Wherry could not start a new job list at {path}."
+        ) from exc
+
+
+def _check_path(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            ErrorKind.FILESYSTEM,
+            f"Wherry cannot create the folder {path.parent} for its job list ({exc.strerror}).",
+        ) from exc
+    if path.exists() and not path.is_file():
+        raise StoreError(
+            ErrorKind.FILESYSTEM, f"Wherry cannot open its job list because {path} is not a file."
+        )
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise StoreError(ErrorKind.PERMISSION, f"Wherry has no permission to read and write {path}.")
+
+
+def _open_checked(path: Path) -> SqliteDatabase:
+    db: SqliteDatabase | None = None
+    try:
+        db = connect(path)
+        # Everything up to enable_wal only reads, so a refused file is left byte for byte.
+        check_version(db, path.name)
+        rows = _sql(db, "PRAGMA quick_check")
+        if rows != [("ok",)]:
+            raise _Damaged(f"quick_check: {rows[:3]}")
+        enable_wal(db)
+        migrate(db)
+    except (PeeweeException, sqlite3.Error) as exc:
+        if db is not None:
+            db.close()
+        if is_corruption(exc):
+            raise _Damaged(str(exc)) from exc
+        raise StoreError(ErrorKind.FILESYSTEM, f"Wherry cannot read its job list {path} ({exc}).") from exc
+    except BaseException:
+        if db is not None:
+            db.close()
+        raise
+    return db
+
+
+def set_aside(path: Path) -> Path:
+    """Rename a damaged database and its companions to ``<name>.corrupt-<UTC time>`` beside it."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while any(Path(f"{aside}{suffix}").exists() for suffix in ("", *_COMPANIONS)):
+        n += 1
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+    try:
+        # Companions first: should we be stopped half-way, no stale log is left to be replayed
+        # into the new database, and the damaged file is still where the next start finds it.
+        for suffix in _COMPANIONS:
+            companion = Path(f"{path}{suffix}")
+            if companion.exists():
+                companion.rename(f"{aside}{suffix}")
+        path.rename(aside)
+    except OSError as exc:
+        raise StoreError(
+            ErrorKind.CORRUPT_DATABASE,
+            f"The job list {path} is damaged and could not be set aside ({exc.strerror}).",
+        ) from exc
+    return aside
