@@ -1,0 +1,41 @@
+"""``wherry get``: download files without the window, resuming the same job when re-run."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+__all__ = ["register", "run"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "get",
+        help="download files headless",
+        description="Download URLs, resuming after a crash when the same command is run again.",
+    )
+    parser.add_argument("urls", nargs="*", metavar="URL")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("-o", "--output", metavar="FILE", help="save as FILE (one URL only)")
+    where.add_argument("-d", "--dir", metavar="DIR", help="save into DIR (default: the current folder)")
+    parser.add_argument("-i", "--input-file", metavar="FILE", help="read URLs from FILE, one per line")
+    digest = parser.add_mutually_exclusive_group()
+    digest.add_argument("--sha256", metavar="HEX", help="expected SHA-256 of the file")
+    digest.add_argument("--checksum", metavar="ALGO:HEX", help="expected digest (md5, sha1, sha256, sha512)")
+    parser.add_argument("--mirror", action="append", default=[], metavar="URL", help="an alternate URL")
+    parser.add_argument("-c", "--connections", type=int, metavar="N", help="connections per download (1-32)")
+    parser.add_argument("--overwrite", action="store_true", help="replace FILE once the new one is complete")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only errors and the saved path")
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from wherry.commands.get_run import get
+
+    try:
+        return asyncio.run(get(args))
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED

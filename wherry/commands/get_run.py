@@ -1,0 +1,151 @@
+"""The body of ``wherry get``, imported only when the command runs."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from pathlib import Path
+
+from wherry.commands.get import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from wherry.commands.reporter import Reporter
+from wherry.core.errors import ErrorKind, InputError, StoreError
+from wherry.core.jobs import AddRequest, ChecksumSpec, Job, JobState
+from wherry.engine import Engine
+from wherry.headless import configure_logging, headless_engine, open_repository
+
+__all__ = ["build_requests", "get"]
+
+MAX_CONNECTIONS = 32
+
+
+def _error(text: str) -> None:
+    print(f"wherry: {text}", file=sys.stderr)
+
+
+def _read_list(path: str) -> list[str]:
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise InputError(ErrorKind.BAD_INPUT, f"Could not read the URL list {path}: {exc.strerror}.") from exc
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def build_requests(args: argparse.Namespace) -> list[AddRequest]:
+    """Turn the command line into add requests, or raise InputError with one sentence."""
+    urls = list(args.urls)
+    if args.input_file:
+        urls += _read_list(args.input_file)
+    if not urls:
+        raise InputError(ErrorKind.BAD_INPUT, "Give at least one URL to download.")
+    if args.output and len(urls) > 1:
+        raise InputError(
+            ErrorKind.BAD_INPUT, "-o names one file, so it takes exactly one URL; use -d for several."
+        )
+    if args.connections is not None and not 1 <= args.connections <= MAX_CONNECTIONS:
+        raise InputError(ErrorKind.BAD_INPUT, f"Connections must be between 1 and {MAX_CONNECTIONS}.")
+    checksum = None
+    if args.sha256:
+        checksum = ChecksumSpec.parse(args.sha256, "sha256")
+    elif args.checksum:
+        checksum = ChecksumSpec.parse(args.checksum)
+    if args.output:
+        target = Path(args.output).expanduser().absolute()
+        directory, filename = str(target.parent), target.name
+    else:
+        directory, filename = str(Path(args.dir or ".").expanduser().absolute()), None
+    return [
+        AddRequest(
+            url=url,
+            directory=directory,
+            filename=filename,
+            overwrite=args.overwrite,
+            checksum=checksum,
+            mirrors=tuple(args.mirror),
+            connections=args.connections,
+        )
+        for url in urls
+    ]
+
+
+def _same_request(job: Job, request: AddRequest) -> bool:
+    return (
+        job.url == request.url.strip()
+        and Path(job.directory) == Path(request.directory).resolve()
+        and job.requested_name == request.filename
+    )
+
+
+async def _start(engine: Engine, request: AddRequest, reporter: Reporter) -> Job | None:
+    """Resume the job this same command started before, or add a new one."""
+    earlier = [j for j in engine.jobs() if _same_request(j, request)]
+    if earlier:
+        job = max(earlier, key=lambda j: j.created_at)
+        if job.state is JobState.FINISHED and job.target is not None and job.target.exists():
+            return job
+        if job.checksum is None and request.checksum is not None:
+            job.checksum = request.checksum
+        await engine.resume(job.id)
+        reporter.say(f"{job.display_name}: continuing from {job.bytes_done} bytes.")
+        return job
+    return await engine.add(request)
+
+
+async def get(args: argparse.Namespace) -> int:
+    configure_logging()
+    try:
+        requests = build_requests(args)
+    except InputError as error:
+        _error(error.message)
+        return EXIT_USAGE
+    try:
+        repository, notice = open_repository()
+    except StoreError as error:
+        _error(error.message)
+        return EXIT_FAILED
+    if notice:
+        _error(notice)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    status = EXIT_OK
+    jobs: list[Job] = []
+    try:
+        engine_ref: list[Engine] = []
+        reporter = Reporter(lambda job_id: engine_ref[0].job(job_id).display_name, quiet=args.quiet)
+        async with headless_engine(repository, reporter.event) as engine:
+            engine_ref.append(engine)
+            for request in requests:
+                try:
+                    job = await _start(engine, request, reporter)
+                except InputError as error:
+                    _error(error.message)
+                    status = EXIT_USAGE
+                    continue
+                if job is not None:
+                    jobs.append(job)
+            unsubscribe = engine.on_progress(reporter.progress, 0.25 if reporter.tty else 1.0)
+            waiting = asyncio.ensure_future(asyncio.gather(*(engine.wait(j.id) for j in jobs)))
+            stopping = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({waiting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            unsubscribe()
+            reporter.finish()
+            if not waiting.done():
+                waiting.cancel()
+                stopping.cancel()
+                _error("Interrupted; run the same command again to continue where it stopped.")
+                return EXIT_INTERRUPTED
+            stopping.cancel()
+        for job in jobs:
+            if job.state is JobState.FINISHED:
+                print(job.target)
+            else:
+                _error(f"{job.display_name}: {job.error_message or 'did not finish.'}")
+                status = status or EXIT_FAILED
+        return status
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+        repository.close()

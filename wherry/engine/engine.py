@@ -1,0 +1,460 @@
+"""The download queue: add, pause, resume, cancel, remove, reorder, and progress snapshots.
+
+The engine owns the jobs in memory; the repository is their durable copy. Lifecycle changes go
+out as events to the sink; bytes, speed and ETA are read through ``snapshot()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+import aiohttp
+
+from wherry import __version__
+from wherry.core.errors import ErrorKind, InputError, JobError, WherryError
+from wherry.core.events import (
+    Event,
+    EventSink,
+    JobAdded,
+    JobChanged,
+    JobFailed,
+    JobFinished,
+    JobPaused,
+    JobQueued,
+    JobRemoved,
+    JobRetrying,
+    JobStarted,
+    JobVerifying,
+    Progress,
+)
+from wherry.core.jobs import AddRequest, Job, JobId, JobState, Mirror, Segment
+from wherry.core.ports import JobRepository, Verifier
+from wherry.core.settings import Settings
+from wherry.engine.breaker import CircuitBreaker
+from wherry.engine.fetcher import CHUNK
+from wherry.engine.naming import sanitize_filename
+from wherry.engine.runner import RunContext, Runner
+
+__all__ = ["Engine", "validate_url"]
+
+log = logging.getLogger(__name__)
+
+Where = Literal["up", "down", "top", "bottom"]
+_RESTING = (JobState.FINISHED, JobState.FAILED, JobState.CANCELLED, JobState.PAUSED)
+# Quitting must not hang on a slow disk; anything not flushed by then is redone next time.
+CLOSE_TIMEOUT = 2.0
+
+
+def validate_url(url: str) -> str:
+    """The URL stripped, or InputError if it is not an http(s) address with a host."""
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+        _ = parts.port  # raises ValueError on a bad port
+    except ValueError:
+        host = None
+    if parts.scheme.lower() not in ("http", "https") or not host or any(c.isspace() for c in text):
+        shown = text if len(text) <= 80 else text[:77] + "…"
+        raise InputError(
+            ErrorKind.BAD_URL, f"“{shown}” is not a web address Wherry can download (http:// or https://)."
+        )
+    return text
+
+
+class Engine:
+    def __init__(
+        self,
+        repository: JobRepository,
+        verifier: Verifier,
+        sink: EventSink,
+        settings: Settings,
+        *,
+        manage_all: bool = True,
+    ) -> None:
+        """``manage_all`` False (the command line) runs only jobs added or resumed through it."""
+        self.repository = repository
+        self.verifier = verifier
+        self.sink = sink
+        self.settings = settings
+        self.manage_all = manage_all
+        self.breaker = CircuitBreaker(settings.breaker_threshold, settings.breaker_cooldown)
+        self._jobs: dict[JobId, Job] = {}
+        self._order: list[JobId] = []
+        self._runners: dict[JobId, Runner] = {}
+        self._tasks: dict[JobId, asyncio.Task[None]] = {}
+        self._stop_reason: dict[JobId, str] = {}
+        self._claimed: set[JobId] = set()
+        self._waiters: dict[JobId, list[asyncio.Future[Job]]] = {}
+        self._session: aiohttp.ClientSession | None = None
+        self._closing = False
+
+    # ---- start and stop ----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        s = self.settings
+        connector = aiohttp.TCPConnector(limit=0, limit_per_host=s.max_connections_per_host)
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            timeout=aiohttp.ClientTimeout(
+                total=None, sock_connect=s.connect_timeout, sock_read=s.stall_timeout
+            ),
+            # A download is the bytes as served: no transparent decompression, so sizes and
+            # ranges refer to the file itself.
+            auto_decompress=False,
+            headers={"User-Agent": f"Wherry/{__version__}", "Accept-Encoding": "identity"},
+            read_bufsize=CHUNK,
+        )
+        for job in self.repository.load_jobs():
+            self._jobs[job.id] = job
+            self._order.append(job.id)
+            if self.manage_all and job.state in (JobState.RUNNING, JobState.VERIFYING):
+                # Interrupted by a quit or a crash.
+                job.transition(JobState.QUEUED if s.auto_resume else JobState.PAUSED)
+                self.repository.save_job(job)
+                self._note(
+                    job, "Wherry was closed during this download; it continues from the last checkpoint."
+                )
+        self._schedule()
+
+    async def close(self) -> None:
+        """Stop every transfer within about two seconds; their jobs resume at the next start."""
+        self._closing = True
+        tasks = list(self._tasks.items())
+        for job_id, task in tasks:
+            self._stop_reason[job_id] = "close"
+            task.cancel()
+        if tasks:
+            await asyncio.wait([t for _, t in tasks], timeout=CLOSE_TIMEOUT)
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    # ---- reading -----------------------------------------------------------------------------
+
+    def jobs(self) -> list[Job]:
+        return [self._jobs[i] for i in self._order]
+
+    def job(self, job_id: JobId) -> Job:
+        return self._jobs[job_id]
+
+    def history(self, job_id: JobId) -> list[tuple[datetime, str]]:
+        return self.repository.load_history(job_id)
+
+    def snapshot(self) -> dict[JobId, Progress]:
+        result: dict[JobId, Progress] = {}
+        for job_id in self._order:
+            job = self._jobs[job_id]
+            runner = self._runners.get(job_id)
+            done = job.bytes_done
+            remaining = None if job.total_size is None else job.total_size - done
+            speed = runner.meter.speed() if runner else 0.0
+            eta = runner.meter.eta(remaining) if runner else None
+            result[job_id] = Progress(job_id, job.state, done, job.total_size, speed, eta)
+        return result
+
+    def on_progress(self, callback: Callable[[Progress], None], interval: float = 0.5) -> Callable[[], None]:
+        """Call ``callback`` with every active job's progress each ``interval``; returns unsubscribe."""
+
+        async def poll() -> None:
+            while True:
+                for progress in self.snapshot().values():
+                    if progress.state.is_active:
+                        try:
+                            callback(progress)
+                        except Exception:
+                            log.exception("progress callback failed")
+                await asyncio.sleep(interval)
+
+        task = asyncio.create_task(poll(), name="progress-poll")
+        return task.cancel
+
+    async def wait(self, job_id: JobId) -> Job:
+        """Wait until the job rests: finished, failed, cancelled or paused."""
+        job = self._jobs[job_id]
+        if job.state in _RESTING and job_id not in self._tasks:
+            return job
+        future: asyncio.Future[Job] = asyncio.get_running_loop().create_future()
+        self._waiters.setdefault(job_id, []).append(future)
+        return await future
+
+    # ---- commands ----------------------------------------------------------------------------
+
+    async def add(self, request: AddRequest) -> Job:
+        url = validate_url(request.url)
+        mirrors = [Mirror(validate_url(m), priority) for priority, m in enumerate(request.mirrors, 1)]
+        directory = Path(request.directory).expanduser()
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            directory = directory.resolve()
+        except OSError as exc:
+            raise InputError(ErrorKind.PERMISSION, f"Wherry cannot use the folder {directory}.") from exc
+        name = request.filename
+        if name is not None:
+            if sanitize_filename(name) != name:
+                raise InputError(ErrorKind.BAD_INPUT, f"“{name}” cannot be used as a file name.")
+            self._check_target(directory / name, request.overwrite)
+        job = Job(
+            url=url,
+            directory=str(directory),
+            mirrors=mirrors,
+            filename=name,
+            requested_name=name,
+            overwrite=request.overwrite,
+            checksum=request.checksum,
+            connections=request.connections or self.settings.connections,
+            position=max((j.position for j in self._jobs.values()), default=-1) + 1,
+            state=JobState.PAUSED if request.start_paused else JobState.QUEUED,
+        )
+        self.repository.save_job(job)
+        self._jobs[job.id] = job
+        self._order.append(job.id)
+        self._claimed.add(job.id)
+        self._emit(JobAdded(job.id))
+        self._schedule()
+        return job
+
+    def _check_target(self, target: Path, overwrite: bool) -> None:
+        for other in self._jobs.values():
+            if other.target == target and other.state not in (JobState.CANCELLED, JobState.FINISHED):
+                raise InputError(ErrorKind.FILE_EXISTS, f"Another download is already saving to {target}.")
+        if target.is_dir():
+            raise InputError(ErrorKind.FILE_EXISTS, f"{target} is a folder.")
+        if target.exists() and not overwrite:
+            raise InputError(
+                ErrorKind.FILE_EXISTS,
+                f"{target} already exists; choose another name or allow overwriting.",
+            )
+
+    async def pause(self, job_id: JobId) -> None:
+        job = self._jobs[job_id]
+        if job_id in self._tasks:
+            await self._stop(job_id, "pause")
+        elif job.state in (JobState.QUEUED, JobState.FAILED):
+            self._transition(job, JobState.PAUSED, JobPaused(job_id))
+
+    async def resume(self, job_id: JobId) -> None:
+        job = self._jobs[job_id]
+        self._claimed.add(job_id)
+        if job_id in self._tasks or job.state is JobState.QUEUED:
+            self._schedule()
+            return
+        if job.state is JobState.FINISHED:
+            if job.target is not None and job.target.exists():
+                return
+            self._reset(job, "The finished file is gone; downloading it again.")
+        if job.state is JobState.FAILED and job.error_kind is ErrorKind.CHECKSUM_MISMATCH:
+            self._reset(job, "The checksum did not match; downloading again from the beginning.")
+        if job.state is JobState.CANCELLED:
+            self._reset(job, "Downloading again from the beginning.")
+        if job.state is JobState.VERIFYING:
+            job.transition(JobState.RUNNING)  # left half-way by a crash; the runner re-verifies
+        self._transition(job, JobState.QUEUED, JobQueued(job_id))
+        self._schedule()
+
+    retry = resume
+
+    async def cancel(self, job_id: JobId) -> None:
+        job = self._jobs[job_id]
+        if job_id in self._tasks:
+            await self._stop(job_id, "cancel")
+        elif job.state is not JobState.FINISHED:
+            self._discard_part(job)
+            job.segments = []
+            self._transition(job, JobState.CANCELLED, JobChanged(job_id, "cancelled"))
+
+    async def remove(self, job_id: JobId, delete_file: bool = False) -> None:
+        job = self._jobs[job_id]
+        if job_id in self._tasks:
+            await self._stop(job_id, "remove")
+        self._discard_part(job)
+        if delete_file and job.state is JobState.FINISHED and job.target is not None:
+            with contextlib.suppress(FileNotFoundError):
+                job.target.unlink()
+        self.repository.delete_job(job_id)
+        del self._jobs[job_id]
+        self._order.remove(job_id)
+        self._claimed.discard(job_id)
+        self._emit(JobRemoved(job_id))
+        self._wake(job)
+        self._schedule()
+
+    async def pause_all(self) -> None:
+        for job_id in list(self._order):
+            if self._jobs[job_id].state in (JobState.QUEUED, JobState.RUNNING, JobState.VERIFYING):
+                await self.pause(job_id)
+
+    async def resume_all(self) -> None:
+        for job_id in list(self._order):
+            if self._jobs[job_id].state in (JobState.PAUSED, JobState.FAILED):
+                await self.resume(job_id)
+
+    async def move(self, job_id: JobId, where: Where) -> None:
+        index = self._order.index(job_id)
+        self._order.pop(index)
+        target = {"up": max(index - 1, 0), "down": index + 1, "top": 0, "bottom": len(self._order)}[where]
+        self._order.insert(min(target, len(self._order)), job_id)
+        for position, other_id in enumerate(self._order):
+            other = self._jobs[other_id]
+            if other.position != position:
+                other.position = position
+                self.repository.save_job(other)
+        self._emit(JobChanged(job_id, "order"))
+        self._schedule()
+
+    def update_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        self.breaker.threshold = settings.breaker_threshold
+        self.breaker.cooldown = settings.breaker_cooldown
+        self._schedule()
+
+    # ---- running -----------------------------------------------------------------------------
+
+    def _schedule(self) -> None:
+        if self._closing or self._session is None:
+            return
+        for job_id in self._order:
+            if len(self._tasks) >= self.settings.max_active:
+                break
+            job = self._jobs[job_id]
+            eligible = self.manage_all or job_id in self._claimed
+            if job.state is JobState.QUEUED and job_id not in self._tasks and eligible:
+                self._launch(job)
+
+    def _context(self) -> RunContext:
+        assert self._session is not None
+        return RunContext(
+            session=self._session,
+            repository=self.repository,
+            verifier=self.verifier,
+            settings=self.settings,
+            breaker=self.breaker,
+            taken_names=self._taken_names,
+            changed=self._changed,
+            retrying=self._retrying,
+            verifying=self._verifying,
+            note=self._note,
+        )
+
+    def _launch(self, job: Job) -> None:
+        self._transition(job, JobState.RUNNING, JobStarted(job.id))
+        runner = Runner(job, self._context())
+        self._runners[job.id] = runner
+        self._tasks[job.id] = asyncio.create_task(self._drive(job, runner), name=f"job-{job.id}")
+
+    async def _drive(self, job: Job, runner: Runner) -> None:
+        try:
+            await runner.run()
+        except asyncio.CancelledError:
+            reason = self._stop_reason.pop(job.id, None)
+            if reason is None:
+                raise
+            if reason == "pause":
+                self._transition(job, JobState.PAUSED, JobPaused(job.id))
+            elif reason == "cancel":
+                self._discard_part(job)
+                job.segments = []
+                self._transition(job, JobState.CANCELLED, JobChanged(job.id, "cancelled"))
+        except JobError as error:
+            self._stopped_by(job, error)
+        except WherryError as error:
+            self._stopped_by(job, JobError(error.kind, error.message))
+        except Exception:
+            log.exception("download %s stopped by an unexpected error", job.id)
+            self._stopped_by(
+                job,
+                JobError(
+                    ErrorKind.INTERNAL, "An unexpected error stopped this download; the log file has details."
+                ),
+            )
+        else:
+            path = str(job.target)
+            self._transition(job, JobState.FINISHED, JobFinished(job.id, path))
+            self._note(job, f"Finished: {path}")
+        finally:
+            self._tasks.pop(job.id, None)
+            self._runners.pop(job.id, None)
+            self._wake(job)
+            self._schedule()
+
+    def _stopped_by(self, job: Job, error: JobError) -> None:
+        self._note(job, error.message)
+        if error.kind is ErrorKind.DISK_FULL:
+            # A full disk is not the download's fault: keep every byte and wait for the user.
+            self._transition(job, JobState.PAUSED, JobPaused(job.id, error.message, error.kind))
+        else:
+            self._transition(job, JobState.FAILED, JobFailed(job.id, error.kind, error.message))
+        job.error_kind, job.error_message = error.kind, error.message
+        self.repository.save_job(job)
+
+    async def _stop(self, job_id: JobId, reason: str) -> None:
+        task = self._tasks[job_id]
+        self._stop_reason[job_id] = reason
+        task.cancel()
+        await asyncio.wait([task])
+
+    # ---- helpers -----------------------------------------------------------------------------
+
+    def _transition(self, job: Job, state: JobState, event: Event) -> None:
+        job.transition(state)
+        self.repository.save_job(job)
+        self._emit(event)
+
+    def _reset(self, job: Job, reason: str) -> None:
+        self._discard_part(job)
+        job.segments = [Segment(0, job.total_size)] if job.total_size is not None else []
+        job.actual_digest = None
+        self._note(job, reason)
+
+    def _discard_part(self, job: Job) -> None:
+        part = job.part_path
+        if part is not None:
+            with contextlib.suppress(FileNotFoundError):
+                part.unlink()
+
+    def _wake(self, job: Job) -> None:
+        if job.state in _RESTING or job.id not in self._jobs:
+            for future in self._waiters.pop(job.id, []):
+                if not future.done():
+                    future.set_result(job)
+
+    def _emit(self, event: Event) -> None:
+        try:
+            self.sink(event)
+        except Exception:
+            # A listener's bug must never break a transfer.
+            log.exception("event listener failed on %r", event)
+
+    def _note(self, job: Job, message: str) -> None:
+        try:
+            self.repository.add_history(job.id, message)
+        except Exception:
+            log.exception("could not record history for %s", job.id)
+
+    def _changed(self, job: Job, what: str) -> None:
+        self.repository.save_job(job)
+        self._emit(JobChanged(job.id, what))
+
+    def _retrying(self, job: Job, error: WherryError, attempt: int, delay: float) -> None:
+        self._note(job, f"{error.message} Trying again in {delay:.0f} s (attempt {attempt + 1}).")
+        self._emit(JobRetrying(job.id, error.kind, error.message, attempt, delay))
+
+    def _verifying(self, job: Job) -> None:
+        self._transition(job, JobState.VERIFYING, JobVerifying(job.id))
+
+    def _taken_names(self, job: Job) -> set[str]:
+        return {
+            other.filename
+            for other in self._jobs.values()
+            if other.id != job.id
+            and other.directory == job.directory
+            and other.filename
+            and other.state is not JobState.CANCELLED
+        }

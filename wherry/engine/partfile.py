@@ -1,0 +1,128 @@
+"""The ``.part`` file: locked while written, written at offsets, synced, renamed into place."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import os
+from pathlib import Path
+
+from wherry.core.errors import ErrorKind, JobError
+from wherry.engine.http_errors import translate_disk_error
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; two writers are prevented by the store alone
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = ["PartFile", "finalize"]
+
+_sync = getattr(os, "fdatasync", os.fsync)  # macOS has no fdatasync
+
+
+class PartFile:
+    """An open, exclusively locked partial file. Close it when done."""
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path = path
+        self._fd = fd
+
+    @classmethod
+    def open(cls, path: Path) -> PartFile:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise translate_disk_error(exc, str(path.parent)) from exc
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                os.close(fd)
+                if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    raise JobError(
+                        ErrorKind.FILE_EXISTS,
+                        f"{path.name} is being downloaded by another Wherry right now.",
+                    ) from exc
+                raise translate_disk_error(exc, str(path)) from exc
+        return cls(path, fd)
+
+    @property
+    def closed(self) -> bool:
+        return self._fd < 0
+
+    def size(self) -> int:
+        return os.fstat(self._fd).st_size
+
+    def truncate(self, length: int = 0) -> None:
+        try:
+            os.ftruncate(self._fd, length)
+        except OSError as exc:
+            raise translate_disk_error(exc, str(self.path)) from exc
+
+    def write_at(self, data: bytes | memoryview, offset: int) -> int:
+        """Write all of ``data`` at ``offset``; on failure, raise with how much did get written."""
+        view = memoryview(data)
+        written = 0
+        while written < len(view):
+            try:
+                n = os.pwrite(self._fd, view[written:], offset + written)
+            except OSError as exc:
+                error = translate_disk_error(exc, str(self.path))
+                error.written = written  # type: ignore[attr-defined]
+                raise error from exc
+            written += n
+        return written
+
+    def read_at(self, length: int, offset: int) -> bytes:
+        return os.pread(self._fd, length, offset)
+
+    async def sync(self) -> None:
+        """Flush written bytes to the disk, off the event loop."""
+        if self._fd < 0:
+            return
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(None, _sync, self._fd)
+        except OSError as exc:
+            raise translate_disk_error(exc, str(self.path)) from exc
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            fd, self._fd = self._fd, -1
+            os.close(fd)  # also drops the flock
+
+
+def _sync_directory(directory: Path) -> None:
+    # The rename itself is durable only once the directory entry is on disk.
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def finalize(part: Path, target: Path, overwrite: bool) -> None:
+    """Move a complete, synced ``part`` to ``target`` atomically.
+
+    Without ``overwrite`` an existing target is never replaced: a hard link fails if the name
+    exists, so a file that appeared meanwhile is left alone (FileExistsError).
+    """
+    if overwrite:
+        os.replace(part, target)
+    else:
+        try:
+            os.link(part, target)
+        except FileExistsError:
+            raise
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+                raise
+            # No hard links here (FAT, some network shares): check, then rename.
+            if os.path.lexists(target):
+                raise FileExistsError(errno.EEXIST, "File exists", str(target)) from exc
+            os.rename(part, target)
+        else:
+            os.unlink(part)
+    _sync_directory(target.parent)

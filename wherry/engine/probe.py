@@ -1,0 +1,106 @@
+"""What a response tells us about the remote file: size, ranges, validators and its name.
+
+Wherry never trusts HEAD: the first GET of a download (sent with ``Range: bytes=0-``) is the
+probe, so servers that refuse HEAD or lie in it cost nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from aiohttp import ClientResponse
+
+__all__ = ["ContentRange", "RemoteFile", "describe", "parse_content_range", "url_filename"]
+
+_CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ContentRange:
+    start: int
+    end: int  # inclusive, as on the wire
+    total: int | None
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """One response's view of the file it carries."""
+
+    status: int
+    total_size: int | None  # the whole file's size, when the response says
+    content_length: int | None  # bytes in this response's body
+    content_range: ContentRange | None
+    accept_ranges: bool
+    etag: str | None
+    last_modified: str | None
+    filename: str | None  # from Content-Disposition, unsanitised
+    final_url: str
+    retry_after: str | None = None
+
+    @property
+    def strong_etag(self) -> str | None:
+        # RFC 9110 §13.1.5: If-Range needs a strong validator; W/ tags never match.
+        if self.etag and not self.etag.startswith("W/"):
+            return self.etag
+        return None
+
+
+def parse_content_range(value: str | None) -> ContentRange | None:
+    if not value:
+        return None
+    match = _CONTENT_RANGE.match(value)
+    if not match:
+        return None
+    start, end = int(match.group(1)), int(match.group(2))
+    total = None if match.group(3) == "*" else int(match.group(3))
+    if end < start or (total is not None and end >= total):
+        return None
+    return ContentRange(start, end, total)
+
+
+def _int_header(headers: Mapping[str, str], name: str) -> int | None:
+    raw = headers.get(name)
+    if raw is None or not raw.strip().isdigit():
+        return None
+    return int(raw.strip())
+
+
+def url_filename(url: str) -> str | None:
+    """The last path segment of ``url``, percent-decoded, or None when the path ends in '/'."""
+    path = urlsplit(url).path
+    tail = path.rsplit("/", 1)[-1]
+    return unquote(tail) or None
+
+
+def describe(response: ClientResponse) -> RemoteFile:
+    headers = response.headers
+    content_range = parse_content_range(headers.get("Content-Range")) if response.status == 206 else None
+    content_length = _int_header(headers, "Content-Length")
+    if response.status == 206:
+        total = content_range.total if content_range else None
+    else:
+        total = content_length
+    filename = None
+    try:
+        # aiohttp decodes RFC 6266 / RFC 5987 ``filename*`` for us.
+        disposition = response.content_disposition
+        if disposition is not None:
+            filename = disposition.filename
+    except (ValueError, UnicodeError):
+        filename = None
+    accept_ranges = response.status == 206 or "bytes" in headers.get("Accept-Ranges", "").lower()
+    return RemoteFile(
+        status=response.status,
+        total_size=total,
+        content_length=content_length,
+        content_range=content_range,
+        accept_ranges=accept_ranges,
+        etag=headers.get("ETag") or None,
+        last_modified=headers.get("Last-Modified") or None,
+        filename=filename,
+        final_url=str(response.url),
+        retry_after=headers.get("Retry-After"),
+    )
