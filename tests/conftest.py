@@ -15,3 +15,15 @@ def wherry_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
     home = tmp_path_factory.mktemp("wherry-home")
     monkeypatch.setenv("WHERRY_HOME", str(home))
     return home
+
+
+@pytest.fixture
+def flaky_server():
+    """A started `FlakyServer` on 127.0.0.1 (see tests/helpers/flaky_server.py), stopped after the test."""
+    from tests.helpers.flaky_server import FlakyServer
+
+    server = FlakyServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()

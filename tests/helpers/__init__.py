@@ -1,0 +1,1 @@
+"""Test helpers shared by the engine, Qt and end-to-end tests."""

@@ -1,0 +1,741 @@
+"""A misbehaving HTTP server for tests.
+
+`FlakyServer` serves in-memory files over HTTP/1.1 on 127.0.0.1 from its own event loop in a daemon
+thread, so asyncio tests, Qt tests and tests that start a real `wherry` process can all download from
+it. Served correctly, it follows RFC 9110: HEAD and GET, `Accept-Ranges: bytes`, one range per
+request (206 with `Content-Range`, 416 with `bytes */len`), If-Range with a strong ETag or an exact
+Last-Modified date. A `FaultPlan` per path makes it misbehave the way real servers do.
+
+    srv = FlakyServer().start()            # or the `flaky_server` fixture
+    url = srv.add("/a.bin", data, plan=FaultPlan(drop_after=1000, drop_times=1))
+    ...download url...
+    assert srv.requests[1].headers["Range"] == "bytes=1000-"
+    srv.stop()
+
+Counting rules: `statuses`, `change_after` and the body faults count GET requests only. A body fault
+(`drop_after`, `stall_after`, `gate_after`, `wrong_content_range`, `corrupt_at`) is counted each time
+it actually fires, so `drop_times=1` drops the first response long enough to be cut and no other.
+`redirect_to` and `always_status` answer HEAD as well as GET (unless `head_status` says otherwise),
+because a moved or missing file is missing for both.
+
+Header values: aiohttp refuses control characters (other than tab) and DEL in header names and values.
+Such values in `extra_headers` are still sent: the response head is then written byte for byte by this
+server (UTF-8 for text), and the connection is closed after that response.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import threading
+import urllib.parse
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Literal
+
+from aiohttp import web
+from multidict import CIMultiDict, CIMultiDictProxy
+
+__all__ = ["DEFAULT_LAST_MODIFIED", "FaultPlan", "FlakyServer", "Recorded"]
+
+DEFAULT_LAST_MODIFIED = "Wed, 21 Oct 2015 07:28:00 GMT"
+
+# How long shutdown waits for a handler; stalls and gates are woken on stop, so this is a backstop.
+_SHUTDOWN_TIMEOUT = 5.0
+# Drip pacing: a slow server still sends something every 50 ms.
+_DRIP_INTERVAL = 0.05
+_UNSATISFIABLE: Literal["unsatisfiable"] = "unsatisfiable"
+
+
+class _Unset:
+    """Marks an argument that was not given, where None has a meaning of its own."""
+
+
+_UNSET = _Unset()
+
+
+@dataclass
+class FaultPlan:
+    """How one path misbehaves. Every field left at its default means "behave correctly"."""
+
+    statuses: Sequence[int] = ()
+    """Served one per GET, before normal service: `[503, 503]` fails twice, then serves."""
+    retry_after: str | None = None
+    """Retry-After value sent with `statuses` and `always_status` answers."""
+    always_status: int | None = None
+    """Every request (GET and HEAD) gets this status: a permanent 404, 410, 403, 500, 429."""
+
+    drop_after: int | None = None
+    """Close the connection after this many body bytes of a response."""
+    drop_times: int | None = None
+    """How many responses are dropped; None drops every one."""
+
+    stall_after: int | None = None
+    """Send this many body bytes, then nothing until the client leaves or `stall_timeout` passes."""
+    stall_times: int | None = None
+    stall_timeout: float = 60.0
+
+    gate_after: int | None = None
+    """Send this many body bytes, then wait for `FlakyServer.release(path)`."""
+    gate_times: int | None = 1
+
+    drip_rate: float | None = None
+    """Bytes per second, sent in small pieces every 50 ms."""
+
+    ignore_range: bool = False
+    """Answer a ranged GET with 200 and the whole body."""
+    wrong_content_range: int | None = None
+    """Shift a 206's start by this many bytes (clamped to the body) and send the shifted bytes."""
+    wrong_range_times: int | None = None
+
+    change_after: int | None = None
+    """After this many GET requests the file changes to `new_body` with the new validators."""
+    new_body: bytes | None = None
+    new_etag: str | None = '"changed"'
+    new_last_modified: str | None = "Thu, 22 Oct 2015 07:28:00 GMT"
+
+    corrupt_at: int | None = None
+    """Flip every bit of the byte at this offset of the file whenever it is served."""
+    corrupt_times: int | None = None
+
+    content_length: int | None = None
+    """Advertise this Content-Length on 200 and HEAD answers. Shorter than the body: exactly that
+    many bytes are sent and the connection stays usable. Longer: the whole body is sent and the
+    connection is then closed, so the client sees a payload cut short."""
+
+    no_length: bool = False
+    """Chunked transfer: no Content-Length, no Accept-Ranges, Range ignored."""
+
+    head_status: int | None = None
+    """Answer HEAD with this status, e.g. 405 or 403."""
+    head_length: int | None = None
+    """Content-Length that HEAD reports instead of the real size."""
+
+    redirect_to: str | None = None
+    """A path on this server (or an absolute URL) to redirect to."""
+    redirect_status: int = 302
+    redirect_times: int | None = None
+
+    extra_headers: Mapping[str, str] | Sequence[tuple[str, str]] = field(default_factory=dict)
+    """Added to every response for this path; pairs allow a header twice."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One request as the server saw it, and what it did with it."""
+
+    method: str
+    path: str
+    query: str
+    headers: CIMultiDictProxy[str]
+    status: int | None
+    """The status line sent; None while still undecided or if the client left first."""
+    bytes_sent: int
+    """Body bytes of the file handed to the connection."""
+    outcome: str
+    """"pending", "complete", "dropped", "stalled", "cut_short", "client_gone" or "stopped"."""
+
+    @property
+    def range(self) -> str | None:
+        return self.headers.get("Range")
+
+    @property
+    def if_range(self) -> str | None:
+        return self.headers.get("If-Range")
+
+    @property
+    def user_agent(self) -> str | None:
+        return self.headers.get("User-Agent")
+
+
+@dataclass
+class _Entry:
+    method: str
+    path: str
+    query: str
+    headers: CIMultiDictProxy[str]
+    status: int | None = None
+    bytes_sent: int = 0
+    outcome: str = "pending"
+
+    def freeze(self) -> Recorded:
+        return Recorded(
+            self.method, self.path, self.query, self.headers, self.status, self.bytes_sent, self.outcome
+        )
+
+
+@dataclass
+class _Resource:
+    body: bytes
+    etag: str | None
+    last_modified: str | None
+    content_disposition: str | None
+    content_type: str
+    plan: FaultPlan
+    generation: int = 1
+    gets: int = 0
+    changed: bool = False
+    statuses_served: int = 0
+    sent: int = 0
+    fired: dict[str, int] = field(default_factory=dict)
+    gates_reached: int = 0
+    gates_released: int = 0
+    gate_waiters: list[tuple[int, asyncio.Future[None]]] = field(default_factory=list)
+
+
+def parse_range(value: str, length: int) -> tuple[int, int] | Literal["unsatisfiable"] | None:
+    """One `bytes=` range against a body of `length` bytes: (first, last) inclusive, None when the
+    header is to be ignored, or "unsatisfiable" for a 416."""
+    unit, eq, spec = value.partition("=")
+    if not eq or unit.strip().lower() != "bytes":
+        return None
+    spec = spec.strip()
+    # RFC 9110 §14.2: a server MAY ignore Range; this one serves a single range only.
+    if "," in spec:
+        return None
+    first, dash, last = (part.strip() for part in spec.partition("-"))
+    if not dash:
+        return None
+    if not first:
+        if not _is_digits(last):
+            return None
+        suffix = int(last)
+        # RFC 9110 §14.1.3: a zero suffix, or any suffix of an empty body, cannot be satisfied.
+        if suffix == 0 or length == 0:
+            return _UNSATISFIABLE
+        return max(0, length - suffix), length - 1
+    if not _is_digits(first) or (last and not _is_digits(last)):
+        return None
+    start = int(first)
+    end = int(last) if last else length - 1
+    if last and end < start:
+        # RFC 9110 §14.1.1: an invalid range-spec makes the whole field invalid, hence ignored.
+        return None
+    if start >= length:
+        return _UNSATISFIABLE
+    return start, min(end, length - 1)
+
+
+def if_range_matches(value: str, etag: str | None, last_modified: str | None) -> bool:
+    """RFC 9110 §13.1.5: a strong entity tag compared exactly, or an exactly equal date."""
+    value = value.strip()
+    if value.startswith(("W/", '"')):
+        # A weak tag never validates a range, on either side.
+        return value.startswith('"') and etag is not None and not etag.startswith("W/") and value == etag
+    if last_modified is None:
+        return False
+    try:
+        return email.utils.parsedate_to_datetime(value) == email.utils.parsedate_to_datetime(last_modified)
+    except (TypeError, ValueError):
+        return False
+
+
+def _is_digits(text: str) -> bool:
+    return bool(text) and all("0" <= ch <= "9" for ch in text)
+
+
+def _header_is_legal(text: str) -> bool:
+    return not any((ord(ch) < 0x20 and ch != "\t") or ord(ch) == 0x7F for ch in text)
+
+
+class FlakyServer:
+    """An HTTP server on 127.0.0.1 with per-path faults; thread-safe to drive from any thread."""
+
+    def __init__(self, *, chunk_size: int = 16 * 1024) -> None:
+        self._chunk_size = chunk_size
+        self._cond = threading.Condition()
+        self._resources: dict[str, _Resource] = {}
+        self._log: list[_Entry] = []
+        self._closing = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._runner: web.AppRunner | None = None
+        self._stop_event: asyncio.Event | None = None
+        self.port = 0
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def start(self) -> FlakyServer:
+        if self._loop is not None:
+            raise RuntimeError("The server is already running.")
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        self._thread = threading.Thread(target=self._run_loop, args=(loop,), name="flaky-server", daemon=True)
+        self._thread.start()
+        try:
+            asyncio.run_coroutine_threadsafe(self._serve(), loop).result(timeout=10)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        """Wake every stalled or gated response, shut the server down and close its loop."""
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None:
+            return
+        self._loop = None
+        try:
+            if self._runner is not None:
+                asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(timeout=_SHUTDOWN_TIMEOUT * 3)
+        finally:
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(timeout=10)
+            if thread.is_alive():
+                raise RuntimeError("The test server thread did not stop.")
+            loop.close()
+
+    def __enter__(self) -> FlakyServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @staticmethod
+    def _run_loop(loop: asyncio.AbstractEventLoop) -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_forever()
+        finally:
+            # Anything still pending would be reported as destroyed when the loop closes.
+            pending = asyncio.all_tasks(loop)
+            for task in pending:
+                task.cancel()
+            if pending:
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.run_until_complete(loop.shutdown_default_executor())
+
+    async def _serve(self) -> None:
+        self._stop_event = asyncio.Event()
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        # handler_cancellation: a client that goes away ends a stalled or gated handler at once.
+        runner = web.AppRunner(
+            app, handler_cancellation=True, access_log=None, shutdown_timeout=_SHUTDOWN_TIMEOUT
+        )
+        await runner.setup()
+        self._runner = runner
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = runner.addresses[0][1]
+
+    async def _shutdown(self) -> None:
+        with self._cond:
+            self._closing = True
+        assert self._stop_event is not None
+        self._stop_event.set()
+        self._wake_gates()
+        assert self._runner is not None
+        await self._runner.cleanup()
+
+    # -- configuration -------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path: str) -> str:
+        if path.startswith(("http://", "https://")):
+            return path
+        return self.base_url + urllib.parse.quote(path, safe="/!$&'()*+,;=:@~")
+
+    def add(
+        self,
+        path: str,
+        body: bytes,
+        *,
+        etag: str | None = '"v1"',
+        last_modified: str | None = DEFAULT_LAST_MODIFIED,
+        content_disposition: str | None = None,
+        content_type: str = "application/octet-stream",
+        plan: FaultPlan | None = None,
+    ) -> str:
+        """Serve `body` at `path` (replacing anything there, counters included); returns its URL."""
+        if not path.startswith("/"):
+            raise ValueError(f"A path starts with '/': {path!r}")
+        with self._cond:
+            self._resources[path] = _Resource(
+                bytes(body), etag, last_modified, content_disposition, content_type, plan or FaultPlan()
+            )
+        return self.url(path)
+
+    def replace(
+        self,
+        path: str,
+        body: bytes,
+        *,
+        etag: str | _Unset | None = _UNSET,
+        last_modified: str | _Unset | None = _UNSET,
+    ) -> None:
+        """The file changed on the server. Unless given, new validators are made up for it."""
+        with self._cond:
+            res = self._resources[path]
+            res.generation += 1
+            res.body = bytes(body)
+            res.etag = f'"v{res.generation}"' if isinstance(etag, _Unset) else etag
+            if isinstance(last_modified, _Unset):
+                last_modified = f"Wed, 21 Oct 2015 {7 + res.generation:02d}:28:00 GMT"
+            res.last_modified = last_modified
+
+    def set_plan(self, path: str, plan: FaultPlan) -> None:
+        with self._cond:
+            self._resources[path].plan = plan
+
+    def remove(self, path: str) -> None:
+        with self._cond:
+            del self._resources[path]
+
+    # -- observation ---------------------------------------------------------------------------
+
+    @property
+    def requests(self) -> list[Recorded]:
+        with self._cond:
+            return [entry.freeze() for entry in self._log]
+
+    def requests_for(self, path: str, method: str | None = None) -> list[Recorded]:
+        return [r for r in self.requests if r.path == path and (method is None or r.method == method)]
+
+    def bytes_sent(self, path: str) -> int:
+        with self._cond:
+            res = self._resources.get(path)
+            return res.sent if res is not None else 0
+
+    def wait_bytes_sent(self, path: str, n: int, timeout: float) -> bool:
+        """Block until at least `n` body bytes of `path` were handed to connections."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._sent_locked(path) >= n, timeout)
+
+    def wait_requests(self, count: int, timeout: float, path: str | None = None) -> bool:
+        """Block until `count` requests (for `path`, if given) have arrived."""
+
+        def arrived() -> bool:
+            return sum(1 for e in self._log if path is None or e.path == path) >= count
+
+        with self._cond:
+            return self._cond.wait_for(arrived, timeout)
+
+    def wait_until(self, predicate: Callable[[FlakyServer], bool], timeout: float) -> bool:
+        """Block until `predicate(server)` holds; it is re-checked whenever the server records
+        progress (a request, body bytes, a gate, an outcome)."""
+        with self._cond:
+            return self._cond.wait_for(lambda: predicate(self), timeout)
+
+    def wait_gate(self, path: str, timeout: float, count: int | None = None) -> bool:
+        """Block until a response reached the gate of `path`: the next one after those already
+        released, or the `count`-th one in all."""
+        with self._cond:
+            res = self._resources[path]
+            need = count if count is not None else res.gates_released + 1
+            return self._cond.wait_for(lambda: res.gates_reached >= need, timeout)
+
+    def release(self, path: str, count: int = 1) -> None:
+        """Let `count` more gated responses of `path` go on (in the order they reached the gate)."""
+        with self._cond:
+            self._resources[path].gates_released += count
+        loop = self._loop
+        if loop is not None:
+            loop.call_soon_threadsafe(self._wake_gates)
+
+    def _sent_locked(self, path: str) -> int:
+        res = self._resources.get(path)
+        return res.sent if res is not None else 0
+
+    # -- serving -------------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        headers = CIMultiDictProxy(CIMultiDict(request.headers))
+        entry = _Entry(request.method, request.path, request.query_string, headers)
+        with self._cond:
+            self._log.append(entry)
+            self._cond.notify_all()
+        try:
+            return await self._respond(request, entry)
+        except asyncio.CancelledError:
+            self._note(entry, outcome="stopped" if self._closing else "client_gone")
+            raise
+
+    async def _respond(self, request: web.Request, entry: _Entry) -> web.StreamResponse:
+        is_get = request.method == "GET"
+        with self._cond:
+            res = self._resources.get(request.path)
+            if res is None:
+                return self._plain(entry, 404)
+            if request.method not in ("GET", "HEAD"):
+                return self._plain(entry, 405, [("Allow", "GET, HEAD")])
+            plan = res.plan
+            self._maybe_change(res)
+            if is_get:
+                res.gets += 1
+            extra = list(
+                plan.extra_headers.items() if isinstance(plan.extra_headers, Mapping) else plan.extra_headers
+            )
+            if plan.redirect_to is not None and self._fire(res, "redirect", plan.redirect_times):
+                location = self.url(plan.redirect_to)
+                return self._plain(entry, plan.redirect_status, [("Location", location), *extra])
+            early: int | None = None
+            if not is_get and plan.head_status is not None:
+                early = plan.head_status
+            elif plan.always_status is not None:
+                early = plan.always_status
+            elif is_get and res.statuses_served < len(plan.statuses):
+                early = plan.statuses[res.statuses_served]
+                res.statuses_served += 1
+            if early is not None:
+                headers = list(extra)
+                if plan.retry_after is not None and early != plan.head_status:
+                    headers.append(("Retry-After", plan.retry_after))
+                return self._plain(entry, early, headers)
+            body, etag, last_modified = res.body, res.etag, res.last_modified
+            headers = CIMultiDict[str]()
+            if not plan.no_length:
+                headers["Accept-Ranges"] = "bytes"
+            if etag is not None:
+                headers["ETag"] = etag
+            if last_modified is not None:
+                headers["Last-Modified"] = last_modified
+            if res.content_disposition is not None:
+                headers["Content-Disposition"] = res.content_disposition
+            headers["Content-Type"] = res.content_type
+        if not is_get:
+            return await self._head(request, entry, plan, headers, extra, len(body))
+        return await self._get(request, entry, res, plan, headers, extra, body)
+
+    async def _head(
+        self,
+        request: web.Request,
+        entry: _Entry,
+        plan: FaultPlan,
+        headers: CIMultiDict[str],
+        extra: list[tuple[str, str]],
+        length: int,
+    ) -> web.StreamResponse:
+        if not plan.no_length:
+            advertised = length
+            if plan.head_length is not None:
+                advertised = plan.head_length
+            elif plan.content_length is not None:
+                advertised = plan.content_length
+            headers["Content-Length"] = str(advertised)
+        for name, value in extra:
+            headers.add(name, value)
+        resp = web.StreamResponse(status=200, headers=headers)
+        # Noted first: the client may see the answer before this thread runs again.
+        self._note(entry, status=200, outcome="complete")
+        await resp.prepare(request)
+        return resp
+
+    async def _get(
+        self,
+        request: web.Request,
+        entry: _Entry,
+        res: _Resource,
+        plan: FaultPlan,
+        headers: CIMultiDict[str],
+        extra: list[tuple[str, str]],
+        body: bytes,
+    ) -> web.StreamResponse:
+        length = len(body)
+        status, first, last = 200, 0, length - 1
+        range_header = request.headers.get("Range")
+        if range_header is not None and not plan.no_length and not plan.ignore_range:
+            if_range = request.headers.get("If-Range")
+            # RFC 9110 §13.1.5: a failed If-Range means "send me the whole, current representation".
+            if if_range is None or if_range_matches(if_range, res.etag, res.last_modified):
+                parsed = parse_range(range_header, length)
+                if parsed == _UNSATISFIABLE:
+                    return self._plain(entry, 416, [("Content-Range", f"bytes */{length}"), *extra])
+                if isinstance(parsed, tuple):
+                    status, (first, last) = 206, parsed
+        with self._cond:
+            if (
+                status == 206
+                and plan.wrong_content_range
+                and self._fire(res, "wrong_range", plan.wrong_range_times)
+            ):
+                span = last - first
+                first = min(max(first + plan.wrong_content_range, 0), length - 1)
+                last = min(first + span, length - 1)
+            payload = body[first : last + 1]
+            if (
+                plan.corrupt_at is not None
+                and first <= plan.corrupt_at <= last
+                and self._fire(res, "corrupt", plan.corrupt_times)
+            ):
+                flipped = bytearray(payload)
+                flipped[plan.corrupt_at - first] ^= 0xFF
+                payload = bytes(flipped)
+            advertised = len(payload)
+            if status == 200 and plan.content_length is not None:
+                advertised = plan.content_length
+                payload = payload[:advertised]
+            # Where the body ends: the first fault that cuts it, else its end.
+            end, ending = len(payload), "complete"
+            if advertised > len(payload):
+                ending = "cut_short"
+            if (
+                plan.stall_after is not None
+                and plan.stall_after < end
+                and self._fire(res, "stall", plan.stall_times)
+            ):
+                end, ending = plan.stall_after, "stalled"
+            if (
+                plan.drop_after is not None
+                and plan.drop_after < end
+                and self._fire(res, "drop", plan.drop_times)
+            ):
+                end, ending = plan.drop_after, "dropped"
+            gate_index = None
+            if (
+                plan.gate_after is not None
+                and plan.gate_after < end
+                and self._fire(res, "gate", plan.gate_times)
+            ):
+                gate_index = res.fired["gate"]
+        if status == 206:
+            headers["Content-Range"] = f"bytes {first}-{last}/{length}"
+        for name, value in extra:
+            headers.add(name, value)
+        resp = web.StreamResponse(status=status, headers=headers)
+        if plan.no_length:
+            resp.enable_chunked_encoding()
+        else:
+            resp.content_length = advertised
+        if ending != "complete":
+            resp.force_close()
+        # The log runs ahead of the wire, so a test that saw the bytes also sees the record.
+        final = "complete" if ending == "complete" else None
+        self._note(entry, status=status, outcome=final if not payload else None)
+        await resp.prepare(request)
+        try:
+            if gate_index is not None:
+                assert plan.gate_after is not None
+                await self._send(resp, entry, res, payload, 0, plan.gate_after, plan.drip_rate, None)
+                await self._wait_gate(res, gate_index)
+                await self._send(resp, entry, res, payload, plan.gate_after, end, plan.drip_rate, final)
+            else:
+                await self._send(resp, entry, res, payload, 0, end, plan.drip_rate, final)
+            if ending == "stalled":
+                await self._stall(plan.stall_timeout)
+        except ConnectionError:
+            self._note(entry, outcome="client_gone")
+            return resp
+        self._note(entry, outcome="stopped" if ending == "stalled" and self._closing else ending)
+        if ending != "complete":
+            # A FIN in the middle of a promised body: the client must see an incomplete payload.
+            transport = request.transport
+            if transport is not None:
+                transport.close()
+        return resp
+
+    async def _send(
+        self,
+        resp: web.StreamResponse,
+        entry: _Entry,
+        res: _Resource,
+        payload: bytes,
+        start: int,
+        end: int,
+        drip_rate: float | None,
+        final: str | None,
+    ) -> None:
+        piece = self._chunk_size
+        interval = 0.0
+        if drip_rate:
+            piece = max(1, int(drip_rate * _DRIP_INTERVAL))
+            interval = piece / drip_rate
+        loop = asyncio.get_running_loop()
+        due = loop.time()
+        view = memoryview(payload)
+        pos = start
+        while pos < end:
+            chunk = view[pos : min(pos + piece, end)]
+            pos += len(chunk)
+            self._count(entry, res, len(chunk), final if pos == end else None)
+            try:
+                await resp.write(chunk)
+            except ConnectionError:
+                self._count(entry, res, -len(chunk), None)
+                raise
+            if interval and pos < end:
+                due += interval
+                await asyncio.sleep(max(0.0, due - loop.time()))
+
+    def _count(self, entry: _Entry, res: _Resource, n: int, outcome: str | None) -> None:
+        with self._cond:
+            entry.bytes_sent += n
+            res.sent += n
+            if outcome is not None:
+                entry.outcome = outcome
+            self._cond.notify_all()
+
+    async def _stall(self, timeout: float) -> None:
+        assert self._stop_event is not None
+        try:
+            async with asyncio.timeout(timeout):
+                await self._stop_event.wait()
+        except TimeoutError:
+            pass
+
+    async def _wait_gate(self, res: _Resource, index: int) -> None:
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        with self._cond:
+            res.gates_reached += 1
+            self._cond.notify_all()
+            if res.gates_released >= index or self._closing:
+                return
+            res.gate_waiters.append((index, waiter))
+        try:
+            await waiter
+        finally:
+            with self._cond:
+                if (index, waiter) in res.gate_waiters:
+                    res.gate_waiters.remove((index, waiter))
+
+    def _wake_gates(self) -> None:
+        with self._cond:
+            for res in self._resources.values():
+                for index, waiter in list(res.gate_waiters):
+                    if self._closing or index <= res.gates_released:
+                        res.gate_waiters.remove((index, waiter))
+                        if not waiter.done():
+                            waiter.set_result(None)
+
+    def _maybe_change(self, res: _Resource) -> None:
+        plan = res.plan
+        if plan.change_after is None or res.changed or res.gets < plan.change_after:
+            return
+        res.changed = True
+        res.generation += 1
+        if plan.new_body is not None:
+            res.body = plan.new_body
+        res.etag = plan.new_etag
+        res.last_modified = plan.new_last_modified
+
+    @staticmethod
+    def _fire(res: _Resource, fault: str, times: int | None) -> bool:
+        count = res.fired.get(fault, 0)
+        if times is not None and count >= times:
+            return False
+        res.fired[fault] = count + 1
+        return True
+
+    def _note(self, entry: _Entry, *, status: int | None = None, outcome: str | None = None) -> None:
+        with self._cond:
+            if status is not None:
+                entry.status = status
+            if outcome is not None:
+                entry.outcome = outcome
+            self._cond.notify_all()
+
+    def _plain(self, entry: _Entry, status: int, headers: Sequence[tuple[str, str]] = ()) -> web.Response:
+        try:
+            reason = HTTPStatus(status).phrase
+        except ValueError:
+            reason = "Unknown"
+        resp = web.Response(status=status, reason=reason, headers=CIMultiDict(headers))
+        if status >= 200 and status not in (204, 304):
+            resp.text = f"{status} {reason}\n"
+        self._note(entry, status=status, outcome="complete")
+        return resp
