@@ -1,0 +1,39 @@
+"""Sample jobs for the store tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from wherry.core import ChecksumSpec, ErrorKind, Job, JobState, Mirror, Segment
+
+
+def full_job(**changes: object) -> Job:
+    """A job with every field set to something other than its default."""
+    job = Job(
+        url="https://example.org/files/disk.iso",
+        directory="/downloads/iso",
+        state=JobState.FAILED,
+        mirrors=[
+            Mirror("https://mirror-b.example/disk.iso", priority=2),
+            Mirror("https://mirror-a.example/disk.iso", priority=1, rejected="The mirror answered 404."),
+        ],
+        filename="disk.iso",
+        requested_name="my disk.iso",
+        overwrite=True,
+        connections=4,
+        position=7,
+        total_size=3_000_000_000,
+        etag='"abc-123"',
+        last_modified="Tue, 24 Nov 2026 08:00:00 GMT",
+        accept_ranges=True,
+        checksum=ChecksumSpec("sha256", "ab" * 32),
+        actual_digest="cd" * 32,
+        segments=[Segment(0, 1_000_000_000, 999), Segment(1_000_000_000, 3_000_000_000, 5)],
+        error_kind=ErrorKind.CHECKSUM_MISMATCH,
+        error_message="The file's sha256 does not match the one given.",
+        created_at=datetime(2026, 11, 20, 12, 30, 15, 123456, tzinfo=UTC),
+        finished_at=datetime(2026, 11, 21, 1, 2, 3, 4, tzinfo=UTC),
+    )
+    for name, value in changes.items():
+        setattr(job, name, value)
+    return job
