@@ -450,102 +450,143 @@ class FlakyServer:
         with self._cond:
             self._log.append(entry)
             self._cond.notify_all()
+        out: _Out | None = None
         try:
-            return await self._respond(request, entry)
+            out = await self._respond(request, entry)
         except asyncio.CancelledError:
             self._note(entry, outcome="stopped" if self._closing else "client_gone")
             raise
+        except ConnectionError:
+            self._note(entry, outcome="client_gone")
+        if out is None:
+            dead = web.StreamResponse()
+            dead.force_close()
+            return dead
+        return out.response
 
-    async def _respond(self, request: web.Request, entry: _Entry) -> web.StreamResponse:
+    async def _respond(self, request: web.Request, entry: _Entry) -> _Out:
         is_get = request.method == "GET"
+        early: tuple[int, list[tuple[str, str]]] | None = None
+        extra: list[tuple[str, str]] = []
         with self._cond:
             res = self._resources.get(request.path)
             if res is None:
-                return self._plain(entry, 404)
-            if request.method not in ("GET", "HEAD"):
-                return self._plain(entry, 405, [("Allow", "GET, HEAD")])
-            plan = res.plan
-            self._maybe_change(res)
-            if is_get:
-                res.gets += 1
-            extra = list(
-                plan.extra_headers.items() if isinstance(plan.extra_headers, Mapping) else plan.extra_headers
-            )
-            if plan.redirect_to is not None and self._fire(res, "redirect", plan.redirect_times):
-                location = self.url(plan.redirect_to)
-                return self._plain(entry, plan.redirect_status, [("Location", location), *extra])
-            early: int | None = None
-            if not is_get and plan.head_status is not None:
-                early = plan.head_status
-            elif plan.always_status is not None:
-                early = plan.always_status
-            elif is_get and res.statuses_served < len(plan.statuses):
-                early = plan.statuses[res.statuses_served]
-                res.statuses_served += 1
-            if early is not None:
-                headers = list(extra)
-                if plan.retry_after is not None and early != plan.head_status:
-                    headers.append(("Retry-After", plan.retry_after))
-                return self._plain(entry, early, headers)
-            body, etag, last_modified = res.body, res.etag, res.last_modified
-            headers = CIMultiDict[str]()
-            if not plan.no_length:
-                headers["Accept-Ranges"] = "bytes"
-            if etag is not None:
-                headers["ETag"] = etag
-            if last_modified is not None:
-                headers["Last-Modified"] = last_modified
-            if res.content_disposition is not None:
-                headers["Content-Disposition"] = res.content_disposition
-            headers["Content-Type"] = res.content_type
-        if not is_get:
-            return await self._head(request, entry, plan, headers, extra, len(body))
-        return await self._get(request, entry, res, plan, headers, extra, body)
+                early = (404, [])
+            else:
+                plan = res.plan
+                extra = list(
+                    plan.extra_headers.items()
+                    if isinstance(plan.extra_headers, Mapping)
+                    else plan.extra_headers
+                )
+                if request.method not in ("GET", "HEAD"):
+                    early = (405, [("Allow", "GET, HEAD")])
+                else:
+                    early = self._early_answer(res, is_get)
+                body, etag, last_modified = res.body, res.etag, res.last_modified
+                disposition, content_type = res.content_disposition, res.content_type
+        raw = not all(_header_is_legal(name) and _header_is_legal(value) for name, value in extra)
+        out = _Out(request, raw)
+        if early is not None:
+            await self._plain(out, entry, early[0], [*early[1], *extra])
+            return out
+        assert res is not None
+        headers = CIMultiDict[str]()
+        if not plan.no_length:
+            headers["Accept-Ranges"] = "bytes"
+        if etag is not None:
+            headers["ETag"] = etag
+        if last_modified is not None:
+            headers["Last-Modified"] = last_modified
+        if disposition is not None:
+            headers["Content-Disposition"] = disposition
+        headers["Content-Type"] = content_type
+        if is_get:
+            await self._get(out, entry, res, plan, headers, extra, body, etag, last_modified)
+        else:
+            await self._head(out, entry, plan, headers, extra, len(body))
+        return out
+
+    def _early_answer(self, res: _Resource, is_get: bool) -> tuple[int, list[tuple[str, str]]] | None:
+        """A redirect or a status instead of the file, and the counters that go with it (locked)."""
+        plan = res.plan
+        self._maybe_change(res)
+        if is_get:
+            res.gets += 1
+        if plan.redirect_to is not None and self._fire(res, "redirect", plan.redirect_times):
+            return plan.redirect_status, [("Location", self.url(plan.redirect_to))]
+        status: int | None = None
+        if not is_get and plan.head_status is not None:
+            return plan.head_status, []
+        if plan.always_status is not None:
+            status = plan.always_status
+        elif is_get and res.statuses_served < len(plan.statuses):
+            status = plan.statuses[res.statuses_served]
+            res.statuses_served += 1
+        if status is None:
+            return None
+        return status, [] if plan.retry_after is None else [("Retry-After", plan.retry_after)]
+
+    async def _plain(self, out: _Out, entry: _Entry, status: int, headers: Sequence[tuple[str, str]]) -> None:
+        reason = _reason(status)
+        has_body = status >= 200 and status not in (204, 304)
+        text = f"{status} {reason}\n".encode() if has_body else b""
+        head = CIMultiDict[str](headers)
+        if has_body:
+            head.setdefault("Content-Type", "text/plain; charset=utf-8")
+        # Noted first: the client may act on the answer before this thread runs again.
+        self._note(entry, status=status, outcome="complete")
+        await out.start(status, head, length=len(text) if has_body else None, chunked=False, close=False)
+        if text and out.sends_body:
+            await out.write(text)
+        await out.end()
 
     async def _head(
         self,
-        request: web.Request,
+        out: _Out,
         entry: _Entry,
         plan: FaultPlan,
         headers: CIMultiDict[str],
         extra: list[tuple[str, str]],
         length: int,
-    ) -> web.StreamResponse:
+    ) -> None:
+        advertised: int | None = None
         if not plan.no_length:
             advertised = length
             if plan.head_length is not None:
                 advertised = plan.head_length
             elif plan.content_length is not None:
                 advertised = plan.content_length
-            headers["Content-Length"] = str(advertised)
         for name, value in extra:
             headers.add(name, value)
-        resp = web.StreamResponse(status=200, headers=headers)
-        # Noted first: the client may see the answer before this thread runs again.
         self._note(entry, status=200, outcome="complete")
-        await resp.prepare(request)
-        return resp
+        await out.start(200, headers, length=advertised, chunked=plan.no_length, close=False)
+        await out.end()
 
     async def _get(
         self,
-        request: web.Request,
+        out: _Out,
         entry: _Entry,
         res: _Resource,
         plan: FaultPlan,
         headers: CIMultiDict[str],
         extra: list[tuple[str, str]],
         body: bytes,
-    ) -> web.StreamResponse:
+        etag: str | None,
+        last_modified: str | None,
+    ) -> None:
+        request = out.request
         length = len(body)
         status, first, last = 200, 0, length - 1
         range_header = request.headers.get("Range")
         if range_header is not None and not plan.no_length and not plan.ignore_range:
             if_range = request.headers.get("If-Range")
             # RFC 9110 §13.1.5: a failed If-Range means "send me the whole, current representation".
-            if if_range is None or if_range_matches(if_range, res.etag, res.last_modified):
+            if if_range is None or if_range_matches(if_range, etag, last_modified):
                 parsed = parse_range(range_header, length)
                 if parsed == _UNSATISFIABLE:
-                    return self._plain(entry, 416, [("Content-Range", f"bytes */{length}"), *extra])
+                    await self._plain(out, entry, 416, [("Content-Range", f"bytes */{length}"), *extra])
+                    return
                 if isinstance(parsed, tuple):
                     status, (first, last) = 206, parsed
         with self._cond:
@@ -597,41 +638,35 @@ class FlakyServer:
             headers["Content-Range"] = f"bytes {first}-{last}/{length}"
         for name, value in extra:
             headers.add(name, value)
-        resp = web.StreamResponse(status=status, headers=headers)
-        if plan.no_length:
-            resp.enable_chunked_encoding()
-        else:
-            resp.content_length = advertised
-        if ending != "complete":
-            resp.force_close()
         # The log runs ahead of the wire, so a test that saw the bytes also sees the record.
         final = "complete" if ending == "complete" else None
         self._note(entry, status=status, outcome=final if not payload else None)
-        await resp.prepare(request)
-        try:
-            if gate_index is not None:
-                assert plan.gate_after is not None
-                await self._send(resp, entry, res, payload, 0, plan.gate_after, plan.drip_rate, None)
-                await self._wait_gate(res, gate_index)
-                await self._send(resp, entry, res, payload, plan.gate_after, end, plan.drip_rate, final)
-            else:
-                await self._send(resp, entry, res, payload, 0, end, plan.drip_rate, final)
-            if ending == "stalled":
-                await self._stall(plan.stall_timeout)
-        except ConnectionError:
-            self._note(entry, outcome="client_gone")
-            return resp
+        await out.start(
+            status,
+            headers,
+            length=None if plan.no_length else advertised,
+            chunked=plan.no_length,
+            close=ending != "complete",
+        )
+        if gate_index is not None:
+            assert plan.gate_after is not None
+            await self._send(out, entry, res, payload, 0, plan.gate_after, plan.drip_rate, None)
+            await self._wait_gate(res, gate_index)
+            await self._send(out, entry, res, payload, plan.gate_after, end, plan.drip_rate, final)
+        else:
+            await self._send(out, entry, res, payload, 0, end, plan.drip_rate, final)
+        if ending == "stalled":
+            await self._stall(plan.stall_timeout)
+        if ending == "complete":
+            await out.end()
+            return
         self._note(entry, outcome="stopped" if ending == "stalled" and self._closing else ending)
-        if ending != "complete":
-            # A FIN in the middle of a promised body: the client must see an incomplete payload.
-            transport = request.transport
-            if transport is not None:
-                transport.close()
-        return resp
+        # A FIN in the middle of a promised body: the client must see an incomplete payload.
+        out.cut()
 
     async def _send(
         self,
-        resp: web.StreamResponse,
+        out: _Out,
         entry: _Entry,
         res: _Resource,
         payload: bytes,
@@ -654,7 +689,7 @@ class FlakyServer:
             pos += len(chunk)
             self._count(entry, res, len(chunk), final if pos == end else None)
             try:
-                await resp.write(chunk)
+                await out.write(chunk)
             except ConnectionError:
                 self._count(entry, res, -len(chunk), None)
                 raise
@@ -729,13 +764,90 @@ class FlakyServer:
                 entry.outcome = outcome
             self._cond.notify_all()
 
-    def _plain(self, entry: _Entry, status: int, headers: Sequence[tuple[str, str]] = ()) -> web.Response:
-        try:
-            reason = HTTPStatus(status).phrase
-        except ValueError:
-            reason = "Unknown"
-        resp = web.Response(status=status, reason=reason, headers=CIMultiDict(headers))
-        if status >= 200 and status not in (204, 304):
-            resp.text = f"{status} {reason}\n"
-        self._note(entry, status=status, outcome="complete")
-        return resp
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
+
+
+class _Out:
+    """Where one response goes: through aiohttp's writer, or, when its head holds bytes aiohttp
+    refuses to send, byte for byte onto the socket (and the connection closes after it)."""
+
+    def __init__(self, request: web.Request, raw: bool) -> None:
+        self.request = request
+        self._raw = raw
+        self._chunked = False
+        # What the handler hands back to aiohttp. For a raw answer it stays unprepared: aiohttp's
+        # attempt to send it meets the closed connection and is dropped quietly.
+        self.response = web.StreamResponse()
+        self.response.force_close()
+
+    @property
+    def sends_body(self) -> bool:
+        return self.request.method != "HEAD"
+
+    async def start(
+        self, status: int, headers: CIMultiDict[str], *, length: int | None, chunked: bool, close: bool
+    ) -> None:
+        if self._raw:
+            self._start_raw(status, headers, length=length, chunked=chunked)
+            return
+        resp = web.StreamResponse(status=status, reason=_reason(status), headers=headers)
+        if chunked:
+            resp.enable_chunked_encoding()
+        else:
+            resp.content_length = length
+        if close:
+            resp.force_close()
+        self.response = resp
+        await resp.prepare(self.request)
+
+    def _start_raw(
+        self, status: int, headers: CIMultiDict[str], *, length: int | None, chunked: bool
+    ) -> None:
+        head = CIMultiDict[str](headers)
+        head.setdefault("Date", email.utils.formatdate(usegmt=True))
+        if self.sends_body and chunked and status >= 200 and status not in (204, 304):
+            head["Transfer-Encoding"] = "chunked"
+            self._chunked = True
+        elif length is not None:
+            head["Content-Length"] = str(length)
+        head["Connection"] = "close"
+        lines = [
+            f"HTTP/1.1 {status} {_reason(status)}",
+            *(f"{name}: {value}" for name, value in head.items()),
+        ]
+        self._transport().write(("\r\n".join(lines) + "\r\n\r\n").encode())
+
+    async def write(self, chunk: bytes | memoryview) -> None:
+        if not self._raw:
+            await self.response.write(chunk)
+            return
+        transport = self._transport()
+        if self._chunked:
+            transport.write(b"%x\r\n%b\r\n" % (len(chunk), bytes(chunk)))
+        else:
+            transport.write(chunk)
+        # Let the loop run (cancellation, other connections) as aiohttp's own writes would.
+        await asyncio.sleep(0)
+
+    async def end(self) -> None:
+        """Finish a complete answer. aiohttp finishes its own after the handler returns."""
+        if self._raw:
+            if self._chunked:
+                self._transport().write(b"0\r\n\r\n")
+            self._transport().close()
+
+    def cut(self) -> None:
+        transport = self.request.transport
+        if transport is not None:
+            transport.close()
+
+    def _transport(self) -> asyncio.Transport:
+        transport = self.request.transport
+        if transport is None or transport.is_closing():
+            raise ConnectionResetError("The client went away.")
+        return transport

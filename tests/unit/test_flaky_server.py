@@ -621,6 +621,23 @@ def test_redirect_times_limits_the_redirects(flaky_server: FlakyServer) -> None:
     assert (second[0], second[2]) == (200, BODY)
 
 
+def raw_exchange(
+    server: FlakyServer, path: str, *lines: str, method: str = "GET"
+) -> tuple[list[bytes], bytes]:
+    """Send one request by hand and read until the server closes: the head's lines and the rest."""
+    request = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close", *lines, "", ""]
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=TIMEOUT)
+    try:
+        sock.sendall("\r\n".join(request).encode())
+        raw = b""
+        while chunk := sock.recv(65536):
+            raw += chunk
+    finally:
+        sock.close()
+    head, _, rest = raw.partition(b"\r\n\r\n")
+    return head.split(b"\r\n"), rest
+
+
 def test_extra_headers_are_sent_as_given(flaky_server: FlakyServer) -> None:
     hostile = [
         ("Content-Disposition", 'attachment; filename="../../etc/passwd"'),
@@ -630,14 +647,9 @@ def test_extra_headers_are_sent_as_given(flaky_server: FlakyServer) -> None:
     ]
     flaky_server.add("/f", b"x", plan=FaultPlan(extra_headers=hostile))
 
-    sock = socket.create_connection(("127.0.0.1", flaky_server.port), timeout=TIMEOUT)
-    sock.sendall(b"GET /f HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-    raw = b""
-    while chunk := sock.recv(65536):
-        raw += chunk
-    sock.close()
-    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+    head, body = raw_exchange(flaky_server, "/f")
 
+    assert body == b"x"
     assert b'Content-Disposition: attachment; filename="../../etc/passwd"' in head
     assert b"Content-Disposition: attachment; filename*=UTF-8''%E2%82%AC%20rates.txt" in head
     assert "X-Unicode: naïve €".encode() in head
@@ -656,3 +668,64 @@ async def test_works_as_a_server_for_concurrent_clients(flaky_server: FlakyServe
         parts = await asyncio.wait_for(asyncio.gather(*(get(i * 1024) for i in range(10))), TIMEOUT)
 
     assert b"".join(parts) == BODY
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "line"),
+    [
+        (
+            "Content-Disposition",
+            'attachment; filename="a\x01b.bin"',
+            b'Content-Disposition: attachment; filename="a\x01b.bin"',
+        ),
+        (
+            "Content-Disposition",
+            'attachment; filename="nul\x00.txt"',
+            b'Content-Disposition: attachment; filename="nul\x00.txt"',
+        ),
+        ("X-Del", "a\x7fb", b"X-Del: a\x7fb"),
+        ("X-Bad\x02Name", "v", b"X-Bad\x02Name: v"),
+    ],
+)
+def test_control_characters_are_sent_byte_for_byte(
+    flaky_server: FlakyServer, name: str, value: str, line: bytes
+) -> None:
+    flaky_server.add("/f", BODY, plan=FaultPlan(extra_headers=[(name, value)]))
+
+    head, body = raw_exchange(flaky_server, "/f", "Range: bytes=10-19")
+
+    assert head[0] == b"HTTP/1.1 206 Partial Content"
+    assert line in head
+    assert f"Content-Range: bytes 10-19/{len(BODY)}".encode() in head
+    assert b"Content-Length: 10" in head
+    assert body == BODY[10:20]
+
+
+def test_newline_in_a_header_value_starts_a_new_line(flaky_server: FlakyServer) -> None:
+    flaky_server.add("/f", b"x", plan=FaultPlan(extra_headers={"X-Evil": "a\r\nSet-Cookie: injected=1"}))
+
+    head, body = raw_exchange(flaky_server, "/f")
+
+    assert b"X-Evil: a" in head
+    assert b"Set-Cookie: injected=1" in head
+    assert body == b"x"
+
+
+def test_raw_answers_keep_their_faults(flaky_server: FlakyServer) -> None:
+    bad = {"X-Ctl": "\x1b[31m"}
+    flaky_server.add("/drop", BODY, plan=FaultPlan(extra_headers=bad, drop_after=100))
+    flaky_server.add("/chunked", BODY, plan=FaultPlan(extra_headers=bad, no_length=True))
+    flaky_server.add("/moved", b"", plan=FaultPlan(extra_headers=bad, redirect_to="/drop"))
+
+    drop_head, drop_body = raw_exchange(flaky_server, "/drop")
+    chunked = fetch(flaky_server, "/chunked")
+    head_head, head_body = raw_exchange(flaky_server, "/drop", method="HEAD")
+    moved_head, _ = raw_exchange(flaky_server, "/moved")
+
+    assert f"Content-Length: {len(BODY)}".encode() in drop_head
+    assert drop_body == BODY[:100]
+    assert (chunked[0], chunked[1]["Transfer-Encoding"], chunked[2]) == (200, "chunked", BODY)
+    assert f"Content-Length: {len(BODY)}".encode() in head_head
+    assert head_body == b""
+    assert moved_head[0] == b"HTTP/1.1 302 Found"
+    assert f"Location: {flaky_server.url('/drop')}".encode() in moved_head
