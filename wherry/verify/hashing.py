@@ -111,17 +111,25 @@ def hash_file(
     return {name: hasher.hexdigest() for name, hasher in hashers.items()}
 
 
-def hash_prefix(path: str | os.PathLike[str], algorithm: str, length: int) -> Hasher:
+def hash_prefix(
+    path: str | os.PathLike[str],
+    algorithm: str,
+    length: int,
+    *,
+    progress: ProgressCallback | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Hasher:
     """A hashlib object that has absorbed exactly the first ``length`` bytes of ``path``.
 
     The engine resumes a download by hashing what is already on disk and then feeding the same
     object the bytes that follow. Raises JobError when the file cannot be read or holds fewer
-    than ``length`` bytes, since the digest would then describe some other file.
+    than ``length`` bytes, since the digest would then describe some other file, and
+    HashingCancelled as hash_file does.
     """
     if length < 0:
         raise ValueError("length must not be negative")
     try:
-        hashers, done = _hash_into(path, (algorithm,), length, None, None, CHUNK_SIZE)
+        hashers, done = _hash_into(path, (algorithm,), length, progress, cancelled, CHUNK_SIZE)
     except PermissionError as exc:
         raise JobError(ErrorKind.PERMISSION, read_error_message(path, exc)) from exc
     except OSError as exc:

@@ -1,0 +1,198 @@
+"""VerifyService on a real QThreadPool: signals through qtbot, and the async Verifier port."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import qasync
+from PySide6.QtCore import QThread
+from PySide6.QtWidgets import QApplication
+
+from wherry.core.errors import ErrorKind, JobError
+from wherry.core.ports import Verifier
+from wherry.verify.hashing import CHUNK_SIZE
+from wherry.verify.service import VerifyService
+
+TIMEOUT_MS = 30_000
+
+
+@pytest.fixture
+def service(qapp: QApplication) -> Iterator[VerifyService]:
+    svc = VerifyService(max_threads=3)
+    yield svc
+    assert svc.shutdown(TIMEOUT_MS)
+    svc.deleteLater()
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def test_finished_carries_every_digest(qtbot, service: VerifyService, tmp_path: Path) -> None:
+    data = os.urandom(CHUNK_SIZE + 123)
+    path = _write(tmp_path / "f", data)
+    with qtbot.waitSignal(service.finished, timeout=TIMEOUT_MS) as blocker:
+        task = service.start_hash(path, ["sha256", "md5"])
+    assert blocker.args == [
+        task,
+        {"sha256": hashlib.sha256(data).hexdigest(), "md5": hashlib.md5(data).hexdigest()},
+    ]
+    assert service.active_tasks == 0
+
+
+def test_prefix_length_is_honoured(qtbot, service: VerifyService, tmp_path: Path) -> None:
+    path = _write(tmp_path / "f", b"0123456789")
+    with qtbot.waitSignal(service.finished, timeout=TIMEOUT_MS) as blocker:
+        service.start_hash(path, ["sha1"], length=4)
+    assert blocker.args[1] == {"sha1": hashlib.sha1(b"0123").hexdigest()}
+
+
+def test_several_files_at_once_each_finish_in_the_gui_thread(
+    qtbot, service: VerifyService, tmp_path: Path, qapp: QApplication
+) -> None:
+    expected: dict[str, str] = {}
+    for number in range(5):
+        data = bytes([number]) * (300_000 + number)
+        task = service.start_hash(_write(tmp_path / f"f{number}", data))
+        expected[task] = hashlib.sha256(data).hexdigest()
+    got: dict[str, str] = {}
+    threads: set[bool] = set()
+
+    def on_finished(task: str, digests: dict[str, str]) -> None:
+        threads.add(QThread.currentThread() is qapp.thread())
+        got[task] = digests["sha256"]
+
+    service.finished.connect(on_finished)
+    qtbot.waitUntil(lambda: len(got) == len(expected), timeout=TIMEOUT_MS)
+    assert got == expected
+    assert threads == {True}
+
+
+def test_progress_ends_at_the_file_size(qtbot, service: VerifyService, tmp_path: Path) -> None:
+    size = 3 * CHUNK_SIZE + 7
+    path = _write(tmp_path / "f", b"\x01" * size)
+    seen: list[tuple[str, int, int]] = []
+    service.progressed.connect(lambda task, done, total: seen.append((task, done, total)))
+    with qtbot.waitSignal(service.finished, timeout=TIMEOUT_MS) as blocker:
+        task = service.start_hash(path)
+    qtbot.waitUntil(lambda: bool(seen) and seen[-1][1] == size, timeout=TIMEOUT_MS)
+    assert seen[-1] == (task, size, size)
+    assert blocker.args[0] == task
+
+
+def test_large_sizes_survive_the_signal(qtbot, service: VerifyService) -> None:
+    # Sizes above 2**31 must not be squeezed into a C int on their way across threads.
+    with qtbot.waitSignal(service.progressed, timeout=TIMEOUT_MS) as blocker:
+        service._relay.progressed.emit("hash-x", 5 * 2**30, 6 * 2**30)
+        service._stops["hash-x"] = threading.Event()
+    assert blocker.args == ["hash-x", 5 * 2**30, 6 * 2**30]
+    service._stops.clear()
+
+
+def test_a_missing_file_fails_with_a_sentence(qtbot, service: VerifyService, tmp_path: Path) -> None:
+    with qtbot.waitSignal(service.failed, timeout=TIMEOUT_MS) as blocker:
+        task = service.start_hash(tmp_path / "nope")
+    assert blocker.args == [task, f"{tmp_path / 'nope'} does not exist."]
+
+
+def test_unknown_algorithm_is_refused_before_queueing(service: VerifyService, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="Unknown checksum algorithm"):
+        service.start_hash(tmp_path / "f", ["crc32"])
+    assert service.active_tasks == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe to hold the task mid-file")
+def test_cancel_stops_a_running_task(qtbot, service: VerifyService, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    more = threading.Event()
+
+    def writer() -> None:
+        # Small writes fit in the pipe's buffer, so neither side waits on the other's timing.
+        with open(fifo, "wb", buffering=0) as out:
+            out.write(b"a" * 1000)
+            more.wait(TIMEOUT_MS / 1000)
+            out.write(b"b" * 1000)  # lets the blocked read return, so the task sees the flag
+
+    feeder = threading.Thread(target=writer)
+    feeder.start()
+    finished: list[str] = []
+    service.finished.connect(lambda task, _d: finished.append(task))
+    try:
+        with qtbot.waitSignal(service.progressed, timeout=TIMEOUT_MS):
+            task = service.start_hash(fifo)
+        with qtbot.waitSignal(service.cancelled, timeout=TIMEOUT_MS) as blocker:
+            assert service.cancel(task)
+            more.set()
+    finally:
+        more.set()
+        feeder.join(TIMEOUT_MS / 1000)
+    assert blocker.args == [task]
+    assert finished == []
+    assert not service.cancel(task)  # already ended
+
+
+def _run(qapp: QApplication, coroutine):  # type: ignore[no-untyped-def]
+    loop = qasync.QEventLoop(qapp, already_running=False)
+    try:
+        return loop.run_until_complete(asyncio.wait_for(coroutine, TIMEOUT_MS / 1000))
+    finally:
+        loop.close()
+
+
+def test_hash_prefix_is_the_verifier_port(qapp: QApplication, service: VerifyService, tmp_path: Path) -> None:
+    data = os.urandom(2 * CHUNK_SIZE + 5)
+    path = _write(tmp_path / "f.part", data)
+    verifier: Verifier = service
+    hasher = _run(qapp, verifier.hash_prefix(path, "sha256", CHUNK_SIZE + 1))
+    hasher.update(data[CHUNK_SIZE + 1 :])
+    assert hasher.hexdigest() == hashlib.sha256(data).hexdigest()
+    assert service.active_tasks == 0
+
+
+def test_hash_prefix_emits_no_public_signals(
+    qapp: QApplication, qtbot, service: VerifyService, tmp_path: Path
+) -> None:
+    path = _write(tmp_path / "f.part", b"abc")
+    heard: list[str] = []
+    service.finished.connect(lambda task, _d: heard.append(task))
+    service.progressed.connect(lambda task, _d, _t: heard.append(task))
+    _run(qapp, service.hash_prefix(path, "md5", 3))
+    qapp.processEvents()
+    assert heard == []
+
+
+def test_hash_prefix_of_a_short_file_raises_job_error(
+    qapp: QApplication, service: VerifyService, tmp_path: Path
+) -> None:
+    path = _write(tmp_path / "f.part", b"abc")
+    with pytest.raises(JobError) as caught:
+        _run(qapp, service.hash_prefix(path, "sha256", 10))
+    assert caught.value.kind is ErrorKind.FILESYSTEM
+
+
+def test_several_prefixes_concurrently(qapp: QApplication, service: VerifyService, tmp_path: Path) -> None:
+    blobs = [os.urandom(200_000 + n) for n in range(4)]
+    paths = [_write(tmp_path / f"p{n}", blob) for n, blob in enumerate(blobs)]
+
+    async def scenario() -> list[str]:
+        hashers = await asyncio.gather(*(service.hash_prefix(p, "sha1", 100_000) for p in paths))
+        return [h.hexdigest() for h in hashers]
+
+    assert _run(qapp, scenario()) == [hashlib.sha1(blob[:100_000]).hexdigest() for blob in blobs]
+
+
+def test_importing_the_package_does_not_load_qt() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, wherry.verify; print(any(m.startswith('PySide6') for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "False"
