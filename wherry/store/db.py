@@ -108,6 +108,9 @@ def is_corruption(exc: BaseException) -> bool:
 # Files SQLite keeps beside the database; a stale one must never meet a new database.
 _COMPANIONS = ("-wal", "-shm", "-journal")
 
+# The first 16 bytes of every SQLite 3 database (sqlite.org/fileformat.html#the_database_header).
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
 
 class _Damaged(Exception):
     """The file is not a usable SQLite database and should be set aside."""
@@ -151,27 +154,78 @@ def _check_path(path: Path) -> None:
 
 
 def _open_checked(path: Path) -> SqliteDatabase:
+    if _has_foreign_header(path):
+        raise _Damaged("no SQLite header")
+    # Inspect through a read-only connection first: it cannot roll a journal back, checkpoint
+    # a log into a damaged file, or stamp a newer Wherry's file, so whatever we refuse or set
+    # aside keeps exactly the bytes it had.
+    inspected = path.exists() and path.stat().st_size > 0 and _inspect_read_only(path)
     db: SqliteDatabase | None = None
     try:
         db = connect(path)
-        # Everything up to enable_wal only reads, so a refused file is left byte for byte.
-        check_version(db, path.name)
-        rows = _sql(db, "PRAGMA quick_check")
-        if rows != [("ok",)]:
-            raise _Damaged(f"quick_check: {rows[:3]}")
+        check_version(db, str(path))
+        if not inspected:
+            _quick_check(db)
         enable_wal(db)
         migrate(db)
-    except (PeeweeException, sqlite3.Error) as exc:
+    except BaseException as exc:
         if db is not None:
             db.close()
+        classified = _classified(exc, path)
+        if classified is exc:
+            raise
+        raise classified from exc
+    return db
+
+
+def _has_foreign_header(path: Path) -> bool:
+    """True for a non-empty file that does not start the way every SQLite database starts."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(_SQLITE_HEADER))
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise StoreError(
+            ErrorKind.FILESYSTEM, f"Wherry cannot read its job list {path} ({exc.strerror})."
+        ) from exc
+    return bool(head) and head != _SQLITE_HEADER
+
+
+def _inspect_read_only(path: Path) -> bool:
+    """Check version and structure without writing; False if only a writer can look."""
+    try:
+        ro = SqliteDatabase(f"{path.resolve().as_uri()}?mode=ro", uri=True, autoconnect=False)
+        ro.connect()
+    except (PeeweeException, sqlite3.Error) as exc:
         if is_corruption(exc):
             raise _Damaged(str(exc)) from exc
-        raise StoreError(ErrorKind.FILESYSTEM, f"Wherry cannot read its job list {path} ({exc}).") from exc
-    except BaseException:
-        if db is not None:
-            db.close()
-        raise
-    return db
+        return False
+    try:
+        check_version(ro, str(path))
+        _quick_check(ro)
+    except (PeeweeException, sqlite3.Error) as exc:
+        if is_corruption(exc):
+            raise _Damaged(str(exc)) from exc
+        # A hot journal from a crash in rollback mode needs a writer to roll it back first.
+        return False
+    finally:
+        ro.close()
+    return True
+
+
+def _quick_check(db: SqliteDatabase) -> None:
+    rows = _sql(db, "PRAGMA quick_check")
+    if rows != [("ok",)]:
+        raise _Damaged(f"quick_check: {rows[:3]}")
+
+
+def _classified(exc: BaseException, path: Path) -> BaseException:
+    if isinstance(exc, PeeweeException | sqlite3.Error):
+        if is_corruption(exc):
+            return _Damaged(str(exc))
+        return StoreError(ErrorKind.FILESYSTEM, f"Wherry cannot read its job list {path} ({exc}).")
+    return exc
 
 
 def set_aside(path: Path) -> Path:

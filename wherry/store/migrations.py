@@ -127,7 +127,7 @@ def schema_version(db: SqliteDatabase) -> int:
     return int(_sql(db, "PRAGMA user_version")[0][0])
 
 
-def check_version(db: SqliteDatabase, path_name: str, steps: Sequence[Step] = STEPS) -> int:
+def check_version(db: SqliteDatabase, where: str, steps: Sequence[Step] = STEPS) -> int:
     """Return the file's schema version, or raise if this Wherry cannot understand it.
 
     Reads only; a refused file is left exactly as it was.
@@ -136,20 +136,20 @@ def check_version(db: SqliteDatabase, path_name: str, steps: Sequence[Step] = ST
     if version > len(steps):
         raise StoreError(
             ErrorKind.FILESYSTEM,
-            f"The job list {path_name} was made by a newer Wherry; update Wherry to open it.",
+            f"The job list {where} was made by a newer Wherry; update Wherry to open it.",
         )
     if version == 0:
         if _sql(db, "SELECT count(*) FROM sqlite_master")[0][0]:
-            raise _not_ours(path_name)
+            raise _not_ours(where)
     elif int(_sql(db, "PRAGMA application_id")[0][0]) != APPLICATION_ID:
-        raise _not_ours(path_name)
+        raise _not_ours(where)
     return version
 
 
-def _not_ours(path_name: str) -> StoreError:
+def _not_ours(where: str) -> StoreError:
     return StoreError(
         ErrorKind.FILESYSTEM,
-        f"The file {path_name} is a database but not a Wherry job list; move it away and start again.",
+        f"The file {where} is a database but not a Wherry job list; move it away and start again.",
     )
 
 
