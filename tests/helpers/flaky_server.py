@@ -646,7 +646,8 @@ class FlakyServer:
             headers,
             length=None if plan.no_length else advertised,
             chunked=plan.no_length,
-            close=ending != "complete",
+            # No "Connection: close" to warn the client: a real failure is not announced.
+            close=False,
         )
         if gate_index is not None:
             assert plan.gate_after is not None

@@ -307,6 +307,7 @@ def test_drop_after_cuts_the_body_after_exactly_n_bytes(flaky_server: FlakyServe
     again = fetch(flaky_server, "/f")
 
     assert resp.headers["Content-Length"] == str(len(BODY))
+    assert "Connection" not in resp.headers  # the drop was not announced
     assert broken.value.partial == BODY[:1000]
     assert again[2] == BODY
     assert [r.outcome for r in flaky_server.requests] == ["dropped", "complete"]
