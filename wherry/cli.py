@@ -18,7 +18,7 @@ __all__ = ["COMMANDS", "main"]
 COMMANDS = ("get", "list", "verify", "find")
 
 
-def _command_parser() -> argparse.ArgumentParser:
+def _command_parser(names: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wherry",
         description="Wherry downloads files that are never lost and never wrong.",
@@ -26,7 +26,7 @@ def _command_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"wherry {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in names:
         module = importlib.import_module(f"wherry.commands.{name}")
         module.register(subparsers)
     return parser
@@ -46,7 +46,8 @@ def _window_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str]) -> int:
     argv = list(argv)
     if argv and argv[0] in COMMANDS:
-        args = _command_parser().parse_args(argv)
+        # Only the command asked for is imported: start-up stays fast.
+        args = _command_parser([argv[0]]).parse_args(argv)
         module = importlib.import_module(f"wherry.commands.{args.command}")
         return int(module.run(args))
     if argv and argv[0] in ("-h", "--help"):

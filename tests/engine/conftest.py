@@ -99,3 +99,14 @@ def payload(size: int, seed: int = 7) -> bytes:
 
 
 Payload = Callable[[int], bytes]
+
+
+async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait for a condition on in-memory state, bounded by ``timeout``."""
+    import asyncio
+
+    async def poll() -> None:
+        while not condition():
+            await asyncio.sleep(0.01)
+
+    await asyncio.wait_for(poll(), timeout)

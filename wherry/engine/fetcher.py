@@ -31,9 +31,10 @@ CHUNK = 1024 * 1024
 class RestartNeeded(Exception):
     """The bytes on disk cannot be continued from this answer; begin again at byte 0."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, changed: bool = True) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.changed = changed  # False: the file is the same, the server just cannot resume
 
 
 class Fetcher:
@@ -47,7 +48,7 @@ class Fetcher:
         segment = runner._segment()
         position = segment.position
         if position > 0 and not job.accept_ranges:
-            raise RestartNeeded("The server cannot continue an interrupted download; starting again.")
+            raise RestartNeeded("The server cannot continue an interrupted download; starting again.", False)
         if position > 0:
             self._check_part_on_disk(position)
         headers: dict[str, str] = {}
@@ -75,7 +76,9 @@ class Fetcher:
         except OSError:
             size = -1
         if size < position:
-            raise RestartNeeded("The partial file was missing or shorter than recorded; starting again.")
+            raise RestartNeeded(
+                "The partial file was missing or shorter than recorded; starting again.", False
+            )
 
     async def _accept(self, remote: RemoteFile, url: str, position: int, is_mirror: bool) -> int:
         """Decide where this response's body goes, or raise; returns the offset to write at."""
@@ -100,13 +103,14 @@ class Fetcher:
             return await self._accept_partial(remote, url, position, is_mirror)
         # 200: the whole file follows, whatever we asked for.
         if position > 0:
-            if self._changed(remote, is_mirror):
+            changed = self._changed(remote, is_mirror)
+            if changed:
                 reason = f"The file on {host} changed since the download began; starting again."
             else:
                 reason = f"{host} does not continue interrupted downloads; starting again."
             job.accept_ranges = False
             self._learn(remote, accept_ranges=False)
-            await runner.restart(reason)
+            await runner.restart(reason, changed)
         else:
             self._learn(remote, accept_ranges=False)
         runner.decide_name(remote)
@@ -127,7 +131,7 @@ class Fetcher:
             # Never write bytes whose place in the file we cannot trust; fall back to no ranges.
             runner.use_range = False
             if position > 0:
-                raise RestartNeeded(f"{host} answered with the wrong byte range; starting again.")
+                raise RestartNeeded(f"{host} answered with the wrong byte range; starting again.", False)
             raise RetryableError(
                 ErrorKind.BAD_RESPONSE, f"{host} answered with the wrong byte range; asking again.", 0
             )

@@ -73,6 +73,9 @@ class Runner:
         self.hashed = 0  # bytes the hasher has absorbed, always a prefix of the file
         self.restarts = 0
         self.use_range = True
+        # The furthest any attempt got: only passing it counts as progress for the retry budget,
+        # so a server that restarts from zero on every drop cannot retry forever.
+        self.high_water = 0
 
     # ---- lifecycle ---------------------------------------------------------------------------
 
@@ -106,14 +109,15 @@ class Runner:
         fetcher = Fetcher(self)
         while not self._segment().complete:
             url = await sources.next_url()
-            before = self.job.bytes_done
+            before = max(self.high_water, self.job.bytes_done)
             try:
                 await fetcher.fetch(url, is_mirror=sources.is_mirror(url))
                 sources.succeeded(url)
             except RestartNeeded as restart:
-                await self.restart(restart.reason)
+                await self.restart(restart.reason, restart.changed)
             except RetryableError as error:
                 progressed = self.job.bytes_done > before
+                self.high_water = max(before, self.job.bytes_done)
                 delay = sources.retryable_failed(url, error, progressed)
                 if delay is None:
                     self.ctx.note(self.job, f"Gave up on {host_of(url)}: {error.message}")
@@ -128,9 +132,9 @@ class Runner:
                     self.ctx.changed(self.job, "mirror")
                 self.ctx.note(self.job, error.message)
 
-    async def restart(self, reason: str) -> None:
+    async def restart(self, reason: str, changed: bool = True) -> None:
         """Throw away what is on disk and begin again at byte 0, saying why."""
-        self.restarts += 1
+        self.restarts += changed
         if self.restarts > MAX_RESTARTS:
             raise RemoteChangedError(
                 ErrorKind.REMOTE_CHANGED,
