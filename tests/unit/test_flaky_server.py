@@ -730,3 +730,50 @@ def test_raw_answers_keep_their_faults(flaky_server: FlakyServer) -> None:
     assert head_body == b""
     assert moved_head[0] == b"HTTP/1.1 302 Found"
     assert f"Location: {flaky_server.url('/drop')}".encode() in moved_head
+
+
+# -- lifecycle ---------------------------------------------------------------------------------
+
+
+def test_an_idle_keep_alive_connection_does_not_delay_stop() -> None:
+    with FlakyServer() as server:
+        server.add("/f", b"abc")
+        conn = connect(server)
+        conn.request("GET", "/f")
+        assert conn.getresponse().read() == b"abc"
+        started = time.monotonic()
+    elapsed = time.monotonic() - started
+    conn.close()
+
+    assert elapsed < 3.0
+    assert not any(t.name == "flaky-server" for t in threading.enumerate())
+    server.stop()  # a second stop is harmless
+
+
+def test_wait_requests_counts_arrivals(flaky_server: FlakyServer) -> None:
+    flaky_server.add("/f", b"abc")
+
+    assert flaky_server.wait_requests(1, timeout=0.05) is False
+    fetch(flaky_server, "/f")
+    fetch(flaky_server, "/other")
+    assert flaky_server.wait_requests(2, timeout=TIMEOUT)
+    assert flaky_server.wait_requests(1, timeout=TIMEOUT, path="/other")
+
+
+def test_gates_release_in_arrival_order(flaky_server: FlakyServer) -> None:
+    flaky_server.add("/f", BODY, plan=FaultPlan(gate_after=10, gate_times=2))
+    first, second = connect(flaky_server), connect(flaky_server)
+    first.request("GET", "/f")
+    first_resp = first.getresponse()
+    assert flaky_server.wait_gate("/f", TIMEOUT)
+    second.request("GET", "/f")
+    second_resp = second.getresponse()
+    assert flaky_server.wait_gate("/f", TIMEOUT, count=2)
+
+    flaky_server.release("/f")
+    assert first_resp.read() == BODY
+    assert flaky_server.requests[1].outcome == "pending"
+    flaky_server.release("/f")
+    assert second_resp.read() == BODY
+    first.close()
+    second.close()
