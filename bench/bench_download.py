@@ -544,7 +544,7 @@ def probe_wherry(explicit: str | None) -> tuple[str | None, str]:
         except (OSError, subprocess.TimeoutExpired) as exc:
             return None, f"{candidate} get --help failed: {exc}"
         if done.returncode == 0:
-            return candidate, ""
+            return str(Path(candidate).absolute()), ""
         return None, f"'{candidate} get --help' exited {done.returncode}: " + tail_text(done.stderr)
     return None, "no wherry executable found (looked for .venv/bin/wherry and PATH)"
 
@@ -712,9 +712,9 @@ def report_runs(
             continue
         # Runs of the same round ran back to back: their ratio cancels slow drifts of the machine.
         paired = list(zip(runs[name], runs[base], strict=True))
-        wall = [a.wall / b.wall for a, b in paired]
-        cpu = [a.cpu / b.cpu for a, b in paired]
-        rss = [a.rss_mib / b.rss_mib for a, b in paired]
+        wall = [a.wall / max(b.wall, 1e-9) for a, b in paired]
+        cpu = [a.cpu / max(b.cpu, 1e-9) for a, b in paired]
+        rss = [a.rss_mib / max(b.rss_mib, 1e-9) for a, b in paired]
         ratios[name, base] = {
             "wall": statistics.median(wall),
             "cpu": statistics.median(cpu),
@@ -921,12 +921,14 @@ def scenario_resume(ctx: Context) -> None:
         if time.perf_counter() > deadline:
             ctx.children.kill(pid)
             raise BenchError("resume: the first run made too little progress; is the server up?")
-        finished, _ = os.waitpid(pid, os.WNOHANG)
+        finished, status = os.waitpid(pid, os.WNOHANG)
         if finished:
             ctx.children.live.pop(pid, None)
+            code = os.waitstatus_to_exitcode(status)
+            hint = "use a larger --size" if code == 0 else f"it exited {code}"
             raise BenchError(
-                f"resume: the first run ended before it could be killed at {ctx.args.kill_at:.0%} — "
-                f"use a larger --size\n{tail(logs / 'resume-1.err')}"
+                f"resume: the first run ended before it could be killed at {ctx.args.kill_at:.0%} "
+                f"({hint})\n{tail(logs / 'resume-1.err')}"
             )
         part, allocated, prealloc = part_progress(out.parent, out, size)
         if prealloc:
@@ -1088,6 +1090,8 @@ def terminate_as_interrupt() -> Iterator[None]:
         raise KeyboardInterrupt(signal.Signals(signum).name)
 
     old = {s: signal.signal(s, handler) for s in (signal.SIGTERM, signal.SIGHUP)}
+    # Started in the background by a non-interactive shell, SIGINT arrives ignored; take it back.
+    old[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
     finally:
