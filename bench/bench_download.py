@@ -1073,9 +1073,8 @@ def check_installed(args: argparse.Namespace) -> str:
         packages = " ".join(INSTALL_HINT[m] for m in missing)
         print(f"Missing: {', '.join(missing)}.", file=sys.stderr)
         print(f"On Debian/Ubuntu:  sudo apt-get install {packages}", file=sys.stderr)
-        print(
-            "(On releases before Debian 12 'nginx-light' is the small build; either works.)", file=sys.stderr
-        )
+        if "nginx" in missing:
+            print("(Before Debian 12, 'nginx-light' is the small build; either works.)", file=sys.stderr)
         print("Or leave them out with --tools / --scenarios.", file=sys.stderr)
         sys.exit(2)
     nginx = find_executable("nginx")
