@@ -18,15 +18,26 @@ it actually fires, so `drop_times=1` drops the first response long enough to be 
 `redirect_to` and `always_status` answer HEAD as well as GET (unless `head_status` says otherwise),
 because a moved or missing file is missing for both.
 
+Broken transfers: a drop, an expired stall or an over-long Content-Length ends the connection with a
+FIN after the bytes sent, so an HTTP client reports an incomplete payload (ClientPayloadError in
+aiohttp, IncompleteRead in http.client); `drop_with_reset` sends an RST instead. Nothing announces it:
+the response carries no "Connection: close".
+
+The request log is written ahead of the wire: once a client has seen a status or a byte, `requests`,
+`bytes_sent` and the waits already account for it.
+
 Header values: aiohttp refuses control characters (other than tab) and DEL in header names and values.
 Such values in `extra_headers` are still sent: the response head is then written byte for byte by this
-server (UTF-8 for text), and the connection is closed after that response.
+server (UTF-8 for text; a CR LF inside a value starts a new header line), without flow control, and
+the connection is closed after that response.
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
+import socket
+import struct
 import threading
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
@@ -37,7 +48,7 @@ from typing import Literal
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 
-__all__ = ["DEFAULT_LAST_MODIFIED", "FaultPlan", "FlakyServer", "Recorded"]
+__all__ = ["DEFAULT_LAST_MODIFIED", "FaultPlan", "FlakyServer", "Recorded", "if_range_matches", "parse_range"]
 
 DEFAULT_LAST_MODIFIED = "Wed, 21 Oct 2015 07:28:00 GMT"
 
@@ -45,6 +56,8 @@ DEFAULT_LAST_MODIFIED = "Wed, 21 Oct 2015 07:28:00 GMT"
 _SHUTDOWN_TIMEOUT = 5.0
 # Drip pacing: a slow server still sends something every 50 ms.
 _DRIP_INTERVAL = 0.05
+# Bound on waiting for written bytes to leave before a reset.
+_FLUSH_TIMEOUT = 5.0
 _UNSATISFIABLE: Literal["unsatisfiable"] = "unsatisfiable"
 
 
@@ -70,9 +83,13 @@ class FaultPlan:
     """Close the connection after this many body bytes of a response."""
     drop_times: int | None = None
     """How many responses are dropped; None drops every one."""
+    drop_with_reset: bool = False
+    """End a dropped (or stalled) connection with a TCP reset instead of a FIN: the client gets the
+    bytes already sent, then a "connection reset" error rather than an incomplete payload."""
 
     stall_after: int | None = None
-    """Send this many body bytes, then nothing until the client leaves or `stall_timeout` passes."""
+    """Send this many body bytes, then nothing until the client leaves or `stall_timeout` passes;
+    then the connection is closed mid-body."""
     stall_times: int | None = None
     stall_timeout: float = 60.0
 
@@ -662,8 +679,8 @@ class FlakyServer:
             await out.end()
             return
         self._note(entry, outcome="stopped" if ending == "stalled" and self._closing else ending)
-        # A FIN in the middle of a promised body: the client must see an incomplete payload.
-        out.cut()
+        # A FIN (or RST) in the middle of a promised body: the client must see a broken transfer.
+        await out.cut(reset=plan.drop_with_reset)
 
     async def _send(
         self,
@@ -842,10 +859,23 @@ class _Out:
                 self._transport().write(b"0\r\n\r\n")
             self._transport().close()
 
-    def cut(self) -> None:
+    async def cut(self, *, reset: bool) -> None:
         transport = self.request.transport
-        if transport is not None:
+        if transport is None or transport.is_closing():
+            return
+        if not reset:
             transport.close()
+            return
+        # The bytes already written must reach the client before the reset discards the rest.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + _FLUSH_TIMEOUT
+        while transport.get_write_buffer_size() and not transport.is_closing() and loop.time() < deadline:
+            await asyncio.sleep(0.002)
+        sock = transport.get_extra_info("socket")
+        if sock is not None and not transport.is_closing():
+            # SO_LINGER on with a zero timeout turns close() into an RST.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        transport.abort()
 
     def _transport(self) -> asyncio.Transport:
         transport = self.request.transport

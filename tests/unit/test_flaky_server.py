@@ -777,3 +777,31 @@ def test_gates_release_in_arrival_order(flaky_server: FlakyServer) -> None:
     assert second_resp.read() == BODY
     first.close()
     second.close()
+
+
+def test_drop_with_reset_delivers_the_bytes_then_resets(flaky_server: FlakyServer) -> None:
+    flaky_server.add("/f", BODY, plan=FaultPlan(drop_after=2000, drop_with_reset=True))
+
+    sock = socket.create_connection(("127.0.0.1", flaky_server.port), timeout=TIMEOUT)
+    sock.sendall(b"GET /f HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    received = bytearray()
+
+    def read_until_closed() -> None:
+        while chunk := sock.recv(65536):
+            received.extend(chunk)
+
+    with pytest.raises(ConnectionResetError):
+        read_until_closed()
+    sock.close()
+
+    assert bytes(received).partition(b"\r\n\r\n")[2] == BODY[:2000]
+    assert flaky_server.requests[0].outcome == "dropped"
+
+
+async def test_aiohttp_client_sees_a_reset_mid_body(flaky_server: FlakyServer) -> None:
+    url = flaky_server.add("/f", BODY, plan=FaultPlan(drop_after=100, drop_with_reset=True))
+
+    async with aiohttp.ClientSession() as session, session.get(url) as resp:
+        # aiohttp reports the cut body as a payload error and names the reset in it.
+        with pytest.raises(aiohttp.ClientPayloadError, match="Connection reset"):
+            await resp.read()
