@@ -1,9 +1,40 @@
 """Checking files against digests: hashing, checksum files, batches, search and metalinks.
 
-Standard library only; the Qt-facing ``VerifyService`` lives in ``wherry.verify.service`` and is
+Standard library only. The Qt-facing ``VerifyService`` lives in ``wherry.verify.service`` and is
 imported from there, so importing this package never loads Qt.
 """
 
+from wherry.verify.batch import (
+    FileResult,
+    FileStatus,
+    PlanWarning,
+    VerifyItem,
+    VerifyPlan,
+    default_workers,
+    plan_verification,
+    verify_items,
+)
+from wherry.verify.checksum_files import (
+    MAX_CHECKSUM_FILE_BYTES,
+    ChecksumEntry,
+    ChecksumFile,
+    ChecksumLineError,
+    algorithm_from_filename,
+    is_checksum_filename,
+    looks_like_checksum_text,
+    parse_checksum_text,
+    read_checksum_file,
+    safe_relative_name,
+    sidecar_subject,
+)
+from wherry.verify.finder import (
+    DigestTarget,
+    FindMatch,
+    FindProblem,
+    FindStats,
+    find_by_digest,
+    parse_digest_target,
+)
 from wherry.verify.hashing import (
     CHUNK_SIZE,
     HASH_ALGORITHMS,
@@ -17,17 +48,62 @@ from wherry.verify.hashing import (
     normalize_algorithm,
     read_error_message,
 )
+from wherry.verify.metalink import (
+    MAX_METALINK_BYTES,
+    Metalink,
+    MetalinkFile,
+    MetalinkUrl,
+    PieceHashes,
+    ordered_urls,
+    parse_metalink,
+    read_metalink,
+    sanitize_name,
+)
 
 __all__ = [
     "CHUNK_SIZE",
     "HASH_ALGORITHMS",
+    "MAX_CHECKSUM_FILE_BYTES",
+    "MAX_METALINK_BYTES",
+    "ChecksumEntry",
+    "ChecksumFile",
+    "ChecksumLineError",
+    "DigestTarget",
     "ExecutorVerifier",
+    "FileResult",
+    "FileStatus",
+    "FindMatch",
+    "FindProblem",
+    "FindStats",
     "HashingCancelled",
+    "Metalink",
+    "MetalinkFile",
+    "MetalinkUrl",
+    "PieceHashes",
+    "PlanWarning",
     "ProgressCallback",
+    "VerifyItem",
+    "VerifyPlan",
+    "algorithm_from_filename",
     "algorithms_for_length",
+    "default_workers",
+    "find_by_digest",
     "hash_file",
     "hash_prefix",
+    "is_checksum_filename",
+    "looks_like_checksum_text",
     "new_hasher",
     "normalize_algorithm",
+    "ordered_urls",
+    "parse_checksum_text",
+    "parse_digest_target",
+    "parse_metalink",
+    "plan_verification",
+    "read_checksum_file",
     "read_error_message",
+    "read_metalink",
+    "safe_relative_name",
+    "sanitize_name",
+    "sidecar_subject",
+    "verify_items",
 ]
