@@ -218,9 +218,13 @@ def parse_range(value: str, length: int) -> tuple[int, int] | Literal["unsatisfi
         if not _is_digits(last):
             return None
         suffix = int(last)
-        # RFC 9110 §14.1.3: a zero suffix, or any suffix of an empty body, cannot be satisfied.
-        if suffix == 0 or length == 0:
+        # RFC 9110 §14.1.1: a zero suffix-length cannot be satisfied.
+        if suffix == 0:
             return _UNSATISFIABLE
+        # ...but a non-zero one is satisfiable even for an empty body, and no Content-Range can
+        # describe an empty part: ignore the Range and send the (empty) whole with 200.
+        if length == 0:
+            return None
         return max(0, length - suffix), length - 1
     if not _is_digits(first) or (last and not _is_digits(last)):
         return None

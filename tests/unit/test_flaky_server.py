@@ -127,7 +127,7 @@ def test_single_range_is_answered_with_206(
         (BODY, "bytes=10240-20000"),
         (BODY, "bytes=-0"),
         (b"", "bytes=0-"),
-        (b"", "bytes=-5"),
+        (b"", "bytes=-0"),
     ],
 )
 def test_unsatisfiable_range_is_416_with_the_length(
@@ -151,6 +151,15 @@ def test_invalid_or_multiple_ranges_are_ignored(flaky_server: FlakyServer, range
 
     assert (status, body) == (200, BODY)
     assert "Content-Range" not in headers
+
+
+def test_suffix_range_of_an_empty_body_gets_the_empty_whole(flaky_server: FlakyServer) -> None:
+    flaky_server.add("/f", b"")
+
+    status, headers, body = fetch(flaky_server, "/f", {"Range": "bytes=-5"})
+
+    assert (status, body) == (200, b"")
+    assert headers["Content-Length"] == "0"
 
 
 @given(
