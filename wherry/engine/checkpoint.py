@@ -8,7 +8,6 @@ Unchanged progress is not rewritten.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 
@@ -57,8 +56,8 @@ class Checkpointer:
         """Stop the timer and write a last checkpoint."""
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            # wait() rather than await: a cancellation aimed at our caller must not be swallowed.
+            await asyncio.wait([self._task])
             self._task = None
         await self.flush()
 

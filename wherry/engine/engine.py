@@ -353,15 +353,9 @@ class Engine:
         try:
             await runner.run()
         except asyncio.CancelledError:
-            reason = self._stop_reason.pop(job.id, None)
-            if reason is None:
+            if job.id not in self._stop_reason:
                 raise
-            if reason == "pause":
-                self._transition(job, JobState.PAUSED, JobPaused(job.id))
-            elif reason == "cancel":
-                self._discard_part(job)
-                job.segments = []
-                self._transition(job, JobState.CANCELLED, JobChanged(job.id, "cancelled"))
+            self._stopped(job)
         except JobError as error:
             self._stopped_by(job, error)
         except WherryError as error:
@@ -379,10 +373,23 @@ class Engine:
             self._transition(job, JobState.FINISHED, JobFinished(job.id, path))
             self._note(job, f"Finished: {path}")
         finally:
-            self._tasks.pop(job.id, None)
-            self._runners.pop(job.id, None)
-            self._wake(job)
-            self._schedule()
+            self._settle(job)
+
+    def _settle(self, job: Job) -> None:
+        self._tasks.pop(job.id, None)
+        self._runners.pop(job.id, None)
+        self._wake(job)
+        self._schedule()
+
+    def _stopped(self, job: Job) -> None:
+        """Apply what a pause, cancel, remove or close asked of a transfer that has stopped."""
+        reason = self._stop_reason.pop(job.id, None)
+        if reason == "pause":
+            self._transition(job, JobState.PAUSED, JobPaused(job.id))
+        elif reason == "cancel":
+            self._discard_part(job)
+            job.segments = []
+            self._transition(job, JobState.CANCELLED, JobChanged(job.id, "cancelled"))
 
     def _stopped_by(self, job: Job, error: JobError) -> None:
         self._note(job, error.message)
@@ -399,6 +406,10 @@ class Engine:
         self._stop_reason[job_id] = reason
         task.cancel()
         await asyncio.wait([task])
+        if self._tasks.get(job_id) is task:
+            # Cancelled before its first step: _drive never ran, so settle it here.
+            self._stopped(self._jobs[job_id])
+            self._settle(self._jobs[job_id])
 
     # ---- helpers -----------------------------------------------------------------------------
 

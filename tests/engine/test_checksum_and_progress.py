@@ -1,0 +1,251 @@
+"""3h/3i: digests computed while bytes stream in; progress for any listener; pause/cancel/remove."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+
+import pytest
+
+from tests.engine.conftest import payload, until
+from tests.helpers.flaky_server import FaultPlan
+from wherry.core.errors import ErrorKind
+from wherry.core.events import JobAdded, JobFailed, JobFinished, JobPaused, JobStarted, JobVerifying
+from wherry.core.jobs import ChecksumSpec, JobState
+from wherry.verify.hashing import ExecutorVerifier
+
+SIZE = 300_000
+
+
+class CountingVerifier(ExecutorVerifier):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[int] = []
+
+    async def hash_prefix(self, path, algorithm, length):
+        self.calls.append(length)
+        return await super().hash_prefix(path, algorithm, length)
+
+
+@pytest.mark.parametrize("algorithm", ["md5", "sha1", "sha256", "sha512"])
+async def test_checksum_verified_while_streaming(harness, flaky_server, algorithm):
+    body = payload(SIZE)
+    spec = ChecksumSpec(algorithm, hashlib.new(algorithm, body).hexdigest())
+    url = flaky_server.add("/ok.bin", body)
+    job = await harness.download(url, checksum=spec)
+    assert job.state is JobState.FINISHED
+    assert job.actual_digest == spec.hexdigest
+    assert [type(e) for e in harness.events if type(e) in (JobVerifying, JobFinished)] == [
+        JobVerifying,
+        JobFinished,
+    ]
+
+
+async def test_checksum_mismatch_fails_with_both_digests_and_no_finished_file(harness, flaky_server):
+    body = payload(SIZE)
+    expected = hashlib.sha256(body).hexdigest()
+    url = flaky_server.add("/bad.bin", body, plan=FaultPlan(corrupt_at=1234, corrupt_times=1))
+    job = await harness.download(url, checksum=ChecksumSpec("sha256", expected))
+    assert job.state is JobState.FAILED
+    assert job.error_kind is ErrorKind.CHECKSUM_MISMATCH
+    assert expected in job.error_message
+    assert job.actual_digest in job.error_message
+    assert job.actual_digest != expected
+    assert not (harness.downloads / "bad.bin").exists()
+    failed = harness.of_type(JobFailed)
+    assert failed[-1].kind is ErrorKind.CHECKSUM_MISMATCH
+    # The job can be retried; the corruption was transient, so the second fetch is right.
+    await harness.engine.retry(job.id)
+    done = await asyncio.wait_for(harness.engine.wait(job.id), 20)
+    assert done.state is JobState.FINISHED
+    assert (harness.downloads / "bad.bin").read_bytes() == body
+    assert len(flaky_server.requests_for("/bad.bin", "GET")) == 2
+    assert flaky_server.requests_for("/bad.bin", "GET")[1].headers["Range"] == "bytes=0-"
+
+
+async def test_a_drop_within_one_run_keeps_streaming_into_the_same_digest(harness, flaky_server):
+    body = payload(SIZE)
+    verifier = CountingVerifier()
+    url = flaky_server.add("/d.bin", body, plan=FaultPlan(drop_after=100_000, drop_times=1))
+    engine = await harness.open()
+    engine.verifier = verifier
+    job = await engine.add(
+        harness.request(url, checksum=ChecksumSpec("sha256", hashlib.sha256(body).hexdigest()))
+    )
+    done = await asyncio.wait_for(engine.wait(job.id), 20)
+    assert done.state is JobState.FINISHED
+    assert verifier.calls == []  # no second read of the file, not even of the prefix
+
+
+async def test_after_a_restart_only_the_prefix_on_disk_is_hashed_once(harness, flaky_server):
+    body = payload(SIZE)
+    flaky_server.add("/p.bin", body, plan=FaultPlan(gate_after=120_000))
+    engine = await harness.open()
+    spec = ChecksumSpec("sha256", hashlib.sha256(body).hexdigest())
+    job = await engine.add(harness.request(flaky_server.url("/p.bin"), checksum=spec))
+    assert await asyncio.to_thread(flaky_server.wait_gate, "/p.bin", 10)
+    await until(lambda: job.bytes_done == 120_000)
+    await harness.close()
+    flaky_server.release("/p.bin")
+    verifier = CountingVerifier()
+    harness_engine = await harness.open()
+    harness_engine.verifier = verifier
+    # The interrupted job was re-queued by start(); its runner picks up the new verifier.
+    await harness_engine.pause(job.id)
+    await harness_engine.resume(job.id)
+    done = await asyncio.wait_for(harness_engine.wait(job.id), 20)
+    assert done.state is JobState.FINISHED
+    assert done.actual_digest == spec.hexdigest
+    assert len(verifier.calls) == 1
+    assert 0 < verifier.calls[0] <= 120_000
+
+
+async def test_a_plain_progress_callback_sees_bytes_and_total(harness, flaky_server):
+    body = payload(SIZE)
+    url = flaky_server.add("/prog.bin", body, plan=FaultPlan(drip_rate=600_000))
+    engine = await harness.open()
+    seen: list[tuple[int, int | None]] = []
+
+    def on_progress(bytes_downloaded: int, total_bytes: int | None) -> None:
+        seen.append((bytes_downloaded, total_bytes))
+
+    unsubscribe = engine.on_progress(lambda p: on_progress(p.bytes_downloaded, p.total_bytes), interval=0.05)
+    job = await engine.add(harness.request(url))
+    await asyncio.wait_for(engine.wait(job.id), 20)
+    unsubscribe()
+    assert len(seen) >= 3
+    assert [b for b, _ in seen] == sorted(b for b, _ in seen)
+    assert {t for _, t in seen if t is not None} == {SIZE}
+    assert 0 < seen[-1][0] <= SIZE
+    snapshot = engine.snapshot()[job.id]
+    assert (snapshot.bytes_downloaded, snapshot.total_bytes, snapshot.state) == (
+        SIZE,
+        SIZE,
+        JobState.FINISHED,
+    )
+
+
+async def test_lifecycle_events_in_order(harness, flaky_server):
+    url = flaky_server.add("/ev.bin", b"abc")
+    job = await harness.download(url)
+    kinds = [
+        type(e)
+        for e in harness.events
+        if e.job_id == job.id and type(e) in (JobAdded, JobStarted, JobFinished)
+    ]
+    assert kinds == [JobAdded, JobStarted, JobFinished]
+
+
+async def test_snapshot_reports_speed_and_eta_while_running(harness, flaky_server):
+    body = payload(SIZE)
+    url = flaky_server.add("/sp.bin", body, plan=FaultPlan(drip_rate=200_000))
+    engine = await harness.open()
+    job = await engine.add(harness.request(url))
+    await until(lambda: engine.snapshot()[job.id].speed > 0 and job.bytes_done > 60_000)
+    progress = engine.snapshot()[job.id]
+    assert progress.state is JobState.RUNNING
+    assert progress.eta is not None
+    assert progress.eta > 0
+    await engine.pause(job.id)
+
+
+async def test_pause_keeps_the_bytes_and_resume_continues(harness, flaky_server):
+    body = payload(SIZE)
+    url = flaky_server.add("/pr.bin", body, plan=FaultPlan(gate_after=100_000))
+    engine = await harness.open()
+    job = await engine.add(harness.request(url))
+    assert await asyncio.to_thread(flaky_server.wait_gate, "/pr.bin", 10)
+    await until(lambda: job.bytes_done == 100_000)
+    await engine.pause(job.id)
+    flaky_server.release("/pr.bin")
+    assert job.state is JobState.PAUSED
+    assert harness.of_type(JobPaused)
+    assert (harness.downloads / "pr.bin.part").stat().st_size >= 100_000
+    await engine.resume(job.id)
+    done = await asyncio.wait_for(engine.wait(job.id), 20)
+    assert done.state is JobState.FINISHED
+    assert (harness.downloads / "pr.bin").read_bytes() == body
+    assert flaky_server.requests_for("/pr.bin", "GET")[-1].headers["Range"] == "bytes=100000-"
+
+
+async def test_cancel_removes_the_partial_file(harness, flaky_server):
+    url = flaky_server.add("/cx.bin", payload(SIZE), plan=FaultPlan(gate_after=50_000))
+    engine = await harness.open()
+    job = await engine.add(harness.request(url))
+    assert await asyncio.to_thread(flaky_server.wait_gate, "/cx.bin", 10)
+    await until(lambda: job.bytes_done == 50_000)
+    await engine.cancel(job.id)
+    flaky_server.release("/cx.bin")
+    assert job.state is JobState.CANCELLED
+    assert list(harness.downloads.iterdir()) == []
+
+
+async def test_remove_with_delete_file_forgets_the_job_and_its_file(harness, flaky_server):
+    url = flaky_server.add("/rm.bin", b"bytes")
+    job = await harness.download(url)
+    await harness.engine.remove(job.id, delete_file=True)
+    assert harness.engine.jobs() == []
+    assert not (harness.downloads / "rm.bin").exists()
+    assert harness.repository.load_jobs() == []
+
+
+async def test_queue_runs_at_most_max_active_in_order(harness, flaky_server):
+    engine = await harness.open(max_active=2)
+    urls = [
+        flaky_server.add(f"/q{i}.bin", payload(50_000, i), plan=FaultPlan(gate_after=10_000))
+        for i in range(4)
+    ]
+    jobs = [await engine.add(harness.request(u)) for u in urls]
+    await until(lambda: [j.state for j in jobs].count(JobState.RUNNING) == 2)
+    assert [j.state for j in jobs] == [JobState.RUNNING, JobState.RUNNING, JobState.QUEUED, JobState.QUEUED]
+    for i in range(4):
+        flaky_server.release(f"/q{i}.bin")
+    await asyncio.wait_for(asyncio.gather(*(engine.wait(j.id) for j in jobs)), 20)
+    assert all(j.state is JobState.FINISHED for j in jobs)
+    starts = [e.job_id for e in harness.of_type(JobStarted)]
+    assert starts == [j.id for j in jobs]
+
+
+async def test_a_write_failure_on_a_full_disk_pauses_and_keeps_the_bytes(harness, flaky_server, monkeypatch):
+    import errno
+    import os
+
+    body = payload(SIZE)
+    url = flaky_server.add("/full.bin", body, plan=FaultPlan(drip_rate=1_000_000))
+    real_pwrite = os.pwrite
+    state = {"written": 0, "full": True}
+
+    def pwrite(fd, data, offset):
+        if state["full"] and state["written"] + len(data) > 100_000:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        n = real_pwrite(fd, data, offset)
+        state["written"] += n
+        return n
+
+    monkeypatch.setattr(os, "pwrite", pwrite)
+    job = await harness.download(url)
+    assert job.state is JobState.PAUSED
+    assert job.error_kind is ErrorKind.DISK_FULL
+    assert job.error_message.startswith("The disk is full;")
+    assert "more is needed" in job.error_message
+    kept = job.bytes_done
+    assert 0 < kept <= 100_000
+    state["full"] = False
+    await harness.engine.resume(job.id)
+    done = await asyncio.wait_for(harness.engine.wait(job.id), 20)
+    assert done.state is JobState.FINISHED
+    assert (harness.downloads / "full.bin").read_bytes() == body
+    assert flaky_server.requests_for("/full.bin", "GET")[-1].headers["Range"] == f"bytes={kept}-"
+
+
+async def test_regression_pause_before_the_transfer_first_ran_settles_the_job(harness, flaky_server):
+    body = payload(SIZE)
+    url = flaky_server.add("/early.bin", body)
+    engine = await harness.open()
+    job = await engine.add(harness.request(url))
+    await engine.pause(job.id)  # no await point between scheduling and pausing
+    assert job.state is JobState.PAUSED
+    await engine.resume(job.id)
+    done = await asyncio.wait_for(engine.wait(job.id), 20)
+    assert done.state is JobState.FINISHED
+    assert (harness.downloads / "early.bin").read_bytes() == body
