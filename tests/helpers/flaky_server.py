@@ -282,6 +282,7 @@ class FlakyServer:
             raise RuntimeError("The server is already running.")
         loop = asyncio.new_event_loop()
         self._loop = loop
+        self._closing = False
         self._thread = threading.Thread(target=self._run_loop, args=(loop,), name="flaky-server", daemon=True)
         self._thread.start()
         try:
