@@ -149,6 +149,27 @@ def test_non_utf8_bytes_in_the_digest_are_a_line_error() -> None:
     assert [e.line for e in parsed.errors] == [1]
 
 
+def test_clearsigned_file_skips_the_armour_but_not_its_lines() -> None:
+    text = (
+        "-----BEGIN PGP SIGNED MESSAGE-----\n"
+        "Hash: SHA256\n"
+        "\n"
+        "# Fedora-Workstation-Live-x86_64-40-1.14.iso: 2295853056 bytes\n"
+        f"SHA256 (Fedora-Workstation-Live-x86_64-40-1.14.iso) = {SHA256}\n"
+        "broken line\n"
+        "-----BEGIN PGP SIGNATURE-----\n"
+        "\n"
+        "iQIzBAEBCAAdFiEEEv1ijh9OM0KqhNd0b3Pn7hP2JHIFAmYmqAAACgkQb3Pn7hP2\n"
+        "=abcd\n"
+        "-----END PGP SIGNATURE-----\n"
+    )
+    parsed = parse_checksum_text(text, filename="Fedora-Workstation-40-1.14-x86_64-CHECKSUM")
+    assert [(e.name, e.line) for e in parsed.entries] == [("Fedora-Workstation-Live-x86_64-40-1.14.iso", 5)]
+    assert [e.line for e in parsed.errors] == [6]
+    assert looks_like_checksum_text(text.encode())
+    assert is_checksum_filename("Fedora-Workstation-40-1.14-x86_64-CHECKSUM")
+
+
 def test_binary_garbage_never_raises() -> None:
     parsed = parse_checksum_text(bytes(range(256)) * 4)
     assert parsed.entries == []

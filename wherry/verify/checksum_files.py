@@ -61,6 +61,11 @@ _SIDECAR_SUFFIXES = {
     ".blake2b": "blake2b",
 }
 _GENERIC_LIST_NAMES = {"checksums", "checksums.txt", "checksum.txt", "digests", "digests.txt"}
+_PGP_STARTS = {
+    "-----BEGIN PGP SIGNED MESSAGE-----": "header",
+    "-----BEGIN PGP SIGNATURE-----": "signature",
+}
+_PGP_END = "-----END PGP SIGNATURE-----"
 # OpenSSL 3 writes ``SHA2-256(name)= HEX``; b2sum's tag is ``BLAKE2b``.
 _ALGO_ALIASES = {"b2": "blake2b", "sha2-256": "sha256", "sha2-512": "sha512"}
 
@@ -115,7 +120,13 @@ def algorithm_from_filename(filename: str) -> str | None:
 
 def is_checksum_filename(filename: str) -> bool:
     """True for names checksum files go by: ``SHA256SUMS``, ``md5sum.txt``, ``x.sha1``, ``CHECKSUMS``."""
-    return algorithm_from_filename(filename) is not None or filename.lower() in _GENERIC_LIST_NAMES
+    lower = filename.lower()
+    return (
+        algorithm_from_filename(filename) is not None
+        or lower in _GENERIC_LIST_NAMES
+        # Fedora publishes ``Fedora-…-x86_64-CHECKSUM`` next to its images.
+        or lower.endswith("-checksum")
+    )
 
 
 def sidecar_subject(filename: str) -> str | None:
@@ -258,11 +269,23 @@ def parse_checksum_text(
         data = data[1:]
 
     result = ChecksumFile(source=source)
+    armor = None  # inside a clearsigned file's header or signature block (RFC 4880 §7)
     # Lines end at \n only: a \r inside an escaped GNU name is data, and a lone trailing \r is
     # what a file written on Windows leaves, which we drop.
     for number, raw in enumerate(data.split("\n"), start=1):
         text = raw[:-1] if raw.endswith("\r") else raw
         stripped = text.strip()
+        if armor == "header":
+            armor = None if not stripped else armor
+            continue
+        if armor == "signature":
+            armor = None if stripped == _PGP_END else armor
+            continue
+        if stripped in _PGP_STARTS:
+            # The signature is not checked here; skipping its armour keeps it from reading as
+            # a dozen malformed lines.
+            armor = _PGP_STARTS[stripped]
+            continue
         if not stripped or stripped.startswith("#"):
             continue
         parsed = _parse_line(text, number, file_algorithm, subject)
@@ -275,13 +298,10 @@ def parse_checksum_text(
 
 def looks_like_checksum_text(head: bytes) -> bool:
     """True when the first meaningful line of ``head`` parses as a checksum line."""
-    text = head.decode("utf-8", "surrogateescape")
-    for raw in text.split("\n")[:50]:
-        line = raw.rstrip("\r")
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        return isinstance(_parse_line(line, 1, None, None), ChecksumEntry)
-    return False
+    parsed = parse_checksum_text(head)
+    if not parsed.entries:
+        return False
+    return not parsed.errors or parsed.entries[0].line < parsed.errors[0].line
 
 
 def read_checksum_file(path: str | os.PathLike[str], *, algorithm: str | None = None) -> ChecksumFile:
