@@ -970,6 +970,7 @@ def scenario_resume(ctx: Context) -> None:
     sent2 = sum(x.body_bytes for x in lines2 if x.uri == path)
     refetched = sent1 + sent2 - size
     ranges2 = [x.range for x in lines2 if x.uri == path and x.method == "GET"]
+    requests1 = len([x for x in lines1 if x.uri == path])
     shown_ranges = ", ".join(ranges2[:4]) + (" …" if len(ranges2) > 4 else "")
 
     ctx.report.table(
@@ -981,7 +982,7 @@ def scenario_resume(ctx: Context) -> None:
                 "bytes in .part at the kill (equal to the source)",
                 f"{in_part} ({human_bytes(in_part)}, {in_part / size:.1%})",
             ],
-            ["bytes sent, first run", f"{sent1} ({len([x for x in lines1 if x.uri == path])} requests)"],
+            ["bytes sent, first run", f"{sent1} ({plural(requests1, 'request')})"],
             [
                 "bytes sent, rerun",
                 f"{sent2} ({len(ranges2)} GETs; ranges: {shown_ranges})",
