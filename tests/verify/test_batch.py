@@ -162,6 +162,28 @@ def test_one_read_serves_every_algorithm_of_a_file(tmp_path: Path, monkeypatch: 
     assert calls == [["md5", "sha1", "sha256"]]
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_symlinks_leading_outside_the_folder_are_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret").write_bytes(b"secret")
+    folder = tmp_path / "download"
+    folder.mkdir()
+    (folder / "real").write_bytes(b"real")
+    os.symlink(outside, folder / "escape")
+    os.symlink(outside / "secret", folder / "secret-link")
+    os.symlink(folder / "real", folder / "inside-link")
+    (folder / "SHA256SUMS").write_text(
+        f"{_sha256(b'secret')}  escape/secret\n"
+        f"{_sha256(b'secret')}  secret-link\n"
+        f"{_sha256(b'real')}  inside-link\n"
+    )
+    plan = plan_verification([folder])
+    assert [i.path.name for i in plan.items] == ["inside-link"]
+    assert [(w.line, "symlink leads outside" in w.message) for w in plan.warnings] == [(1, True), (2, True)]
+    assert [r.status for r in verify_items(plan.items)] == [FileStatus.OK]
+
+
 def test_duplicate_expectations_are_checked_once(release: Path) -> None:
     plan = plan_verification([release, release / "SHA256SUMS"])
     assert len(plan.items) == 4

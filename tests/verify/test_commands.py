@@ -236,3 +236,18 @@ def test_status_line_draws_only_on_a_terminal() -> None:
 )
 def test_printable_keeps_one_line_per_file(text: str, shown: str) -> None:
     assert printable(text) == shown
+
+
+def test_verify_shows_progress_on_a_terminal_and_clears_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = b"\x07" * (3 * 1024 * 1024)
+    (tmp_path / "big").write_bytes(data)
+    (tmp_path / "big.sha256").write_text(_sha256(data))
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["verify", str(tmp_path / "big")]) == 0
+    drawn = terminal.getvalue()
+    assert "\r\x1b[2Kverifying: " in drawn
+    assert drawn.endswith("\r\x1b[2K")  # the line is gone before the result is printed
+    assert capsys.readouterr().out == f"{tmp_path / 'big'}: OK\n"

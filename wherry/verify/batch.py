@@ -138,19 +138,32 @@ def _absorb(plan: VerifyPlan, seen: set[tuple[str, str, str]], parsed: ChecksumF
     """Add the entries of ``parsed`` (only the one named ``only``, if given); return how many."""
     assert parsed.source is not None
     folder = parsed.source.parent
+    real_folder = os.path.realpath(folder)
     added = 0
     for entry in parsed.entries:
         if only is not None and entry.name != only:
             continue
-        _add(
-            plan,
-            seen,
-            VerifyItem(folder / entry.name, entry.algorithm, entry.hexdigest, parsed.source, entry.line),
-        )
+        path = folder / entry.name
+        if only is None and not _stays_inside(real_folder, path):
+            # The name is tidy, but a symlink on the way leads elsewhere: a list that came with
+            # a download must not make us read (and report on) files outside its folder.
+            message = (
+                f"Line {entry.line} names a file that a symlink leads outside the checksum file's "
+                "folder, so it is skipped."
+            )
+            plan.warnings.append(PlanWarning(parsed.source, entry.line, message))
+            continue
+        _add(plan, seen, VerifyItem(path, entry.algorithm, entry.hexdigest, parsed.source, entry.line))
         added += 1
     if only is None:
         plan.warnings.extend(PlanWarning(parsed.source, e.line, e.message) for e in parsed.errors)
+        plan.warnings.sort(key=lambda w: (str(w.source), w.line))
     return added
+
+
+def _stays_inside(real_folder: str, path: Path) -> bool:
+    real = os.path.realpath(path)
+    return real == real_folder or real.startswith(real_folder.rstrip(os.sep) + os.sep)
 
 
 def _plan_checksum_file(path: Path, plan: VerifyPlan, seen: set[tuple[str, str, str]]) -> None:
