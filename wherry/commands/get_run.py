@@ -114,14 +114,15 @@ async def get(args: argparse.Namespace) -> int:
     jobs: list[Job] = []
     try:
         engine_ref: list[Engine] = []
-        reporter = Reporter(lambda job_id: engine_ref[0].job(job_id).display_name, quiet=args.quiet)
+        reporter = Reporter(lambda job_id: engine_ref[0].job(job_id), quiet=args.quiet)
         async with headless_engine(repository, reporter.event) as engine:
             engine_ref.append(engine)
             for request in requests:
                 try:
                     job = await _start(engine, request, reporter)
                 except InputError as error:
-                    _error(error.message)
+                    hint = " (--overwrite replaces it)" if error.kind is ErrorKind.FILE_EXISTS else ""
+                    _error(error.message + hint)
                     status = EXIT_USAGE
                     continue
                 if job is not None:

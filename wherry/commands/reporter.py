@@ -8,7 +8,8 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-from wherry.core.events import Event, JobFailed, JobFinished, JobPaused, JobRetrying, JobVerifying, Progress
+from wherry.core.events import Event, JobFinished, JobPaused, JobRetrying, JobVerifying, Progress
+from wherry.core.jobs import Job
 from wherry.engine.sizes import human_size
 
 __all__ = ["Reporter"]
@@ -26,10 +27,10 @@ class Reporter:
     """Receives engine events and progress; writes to ``stream`` (stderr by default)."""
 
     def __init__(
-        self, names: Callable[[str], str], stream: TextIO | None = None, quiet: bool = False
+        self, job_of: Callable[[str], Job], stream: TextIO | None = None, quiet: bool = False
     ) -> None:
         self.stream = stream or sys.stderr
-        self.names = names
+        self.job_of = job_of
         self.quiet = quiet
         self.tty = self.stream.isatty()
         self._bar_shown = False
@@ -38,7 +39,7 @@ class Reporter:
 
     def name(self, job_id: str) -> str:
         try:
-            return self.names(job_id)
+            return self.job_of(job_id).display_name
         except KeyError:
             return job_id[:8]
 
@@ -59,8 +60,11 @@ class Reporter:
             self._line(f"{name}: verifying checksum…")
         elif isinstance(event, JobPaused) and event.message:
             self._line(f"{name}: paused: {event.message}")
-        elif isinstance(event, JobFailed | JobFinished):
-            pass  # the command prints the outcome once everything has settled
+        elif isinstance(event, JobFinished) and not self.tty and self._last_plain.get(event.job_id) != 10:
+            # The last poll may come before the end: close the plain log with the full size.
+            self._last_plain[event.job_id] = 10
+            size = self.job_of(event.job_id).total_size or 0
+            self._line(f"{name}: 100% of {human_size(size)}")
 
     def progress(self, progress: Progress) -> None:
         if self.quiet:
@@ -97,7 +101,7 @@ class Reporter:
                 return
             self._last_plain[p.job_id] = step
             self._line(f"{self.name(p.job_id)}: {step * 10}% of {human_size(p.total_bytes)}")
-        elif now - self._last_plain_time.get(p.job_id, 0.0) >= 10:
+        elif p.bytes_downloaded and now - self._last_plain_time.get(p.job_id, 0.0) >= 10:
             self._last_plain_time[p.job_id] = now
             self._line(f"{self.name(p.job_id)}: {human_size(p.bytes_downloaded)}")
 

@@ -1,0 +1,184 @@
+"""`wherry get` as a person runs it: real processes, SIGKILL mid-download, reruns, exit codes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+
+import pytest
+
+from tests.e2e.conftest import spawn, stored_progress, wait_for, wherry
+from tests.engine.conftest import payload
+from tests.helpers.flaky_server import FaultPlan
+
+pytestmark = pytest.mark.e2e
+
+SIZE = 2_000_000
+
+
+@pytest.mark.parametrize(
+    ("kill_at", "after_checkpoint"),
+    [(50_000, False), (1_000_000, True), (1_900_000, True)],
+    ids=["early-before-any-checkpoint", "middle", "near-the-end"],
+)
+def test_sigkill_then_rerun_gives_the_exact_file(
+    flaky_server, workdir, wherry_home, kill_at, after_checkpoint
+):
+    body = payload(SIZE)
+    digest = hashlib.sha256(body).hexdigest()
+    url = flaky_server.add("/big.iso", body, plan=FaultPlan(gate_after=kill_at))
+    process = spawn("get", url, "-o", "big.iso", "--sha256", digest, cwd=workdir)
+    try:
+        assert flaky_server.wait_gate("/big.iso", 30)
+        if after_checkpoint:
+            assert wait_for(lambda: stored_progress(wherry_home).get("big.iso") == kill_at)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        flaky_server.release("/big.iso")
+        process.stdout.close()
+        process.stderr.close()
+    assert not (workdir / "big.iso").exists(), "an unfinished download sits at the final path"
+    checkpointed = stored_progress(wherry_home).get("big.iso", 0)
+    assert checkpointed <= (workdir / "big.iso.part").stat().st_size
+
+    rerun = wherry("get", url, "-o", "big.iso", "--sha256", digest, cwd=workdir)
+    assert rerun.returncode == 0, rerun.stderr
+    assert (workdir / "big.iso").read_bytes() == body
+    assert not (workdir / "big.iso.part").exists()
+    resumed = flaky_server.requests_for("/big.iso", "GET")[-1]
+    assert resumed.headers["Range"] == f"bytes={checkpointed}-"
+    if after_checkpoint:
+        assert checkpointed == kill_at
+
+
+def test_rerun_after_success_exits_zero_without_downloading(flaky_server, workdir):
+    url = flaky_server.add("/once.bin", payload(10_000))
+    first = wherry("get", url, cwd=workdir)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == str(workdir / "once.bin")
+    requests = len(flaky_server.requests)
+    second = wherry("get", url, cwd=workdir)
+    assert second.returncode == 0
+    assert len(flaky_server.requests) == requests
+    assert sorted(p.name for p in workdir.iterdir()) == ["once.bin"]
+
+
+def test_existing_output_is_refused_and_untouched_without_overwrite(flaky_server, workdir):
+    (workdir / "mine.txt").write_text("keep me")
+    url = flaky_server.add("/mine.txt", b"replacement")
+    refused = wherry("get", url, "-o", "mine.txt", cwd=workdir)
+    assert refused.returncode == 2
+    assert refused.stderr.count("\n") == 1
+    assert "already exists" in refused.stderr
+    assert (workdir / "mine.txt").read_text() == "keep me"
+    assert flaky_server.requests == []
+    replaced = wherry("get", url, "-o", "mine.txt", "--overwrite", cwd=workdir)
+    assert replaced.returncode == 0, replaced.stderr
+    assert (workdir / "mine.txt").read_bytes() == b"replacement"
+
+
+def test_names_wherry_picks_get_a_number_instead(flaky_server, workdir):
+    (workdir / "report.pdf").write_text("older")
+    url = flaky_server.add("/report.pdf", b"newer")
+    result = wherry("get", url, cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    assert (workdir / "report.pdf").read_text() == "older"
+    assert (workdir / "report (1).pdf").read_bytes() == b"newer"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ftp://example.org/file"], "is not a web address"),
+        (["http://127.0.0.1:9/x", "--sha256", "abc"], "64 hexadecimal characters"),
+        (["http://127.0.0.1:9/x", "--checksum", "crc32:00000000"], "Unknown checksum algorithm"),
+        (["http://127.0.0.1:9/a", "http://127.0.0.1:9/b", "-o", "x"], "exactly one URL"),
+        (["http://127.0.0.1:9/a", "-c", "99"], "between 1 and 32"),
+        ([], "at least one URL"),
+    ],
+)
+def test_bad_input_is_one_sentence_and_exit_2(workdir, args, message):
+    result = wherry("get", *args, cwd=workdir)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+    assert list(workdir.iterdir()) == []
+
+
+def test_a_failed_download_exits_non_zero_with_one_line(flaky_server, workdir):
+    url = flaky_server.add("/missing.bin", b"", plan=FaultPlan(always_status=404))
+    result = wherry("get", url, cwd=workdir)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    lines = [line for line in result.stderr.splitlines() if line.startswith("wherry:")]
+    assert len(lines) == 1
+    assert "404" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_checksum_mismatch_exits_non_zero_and_leaves_no_finished_file(flaky_server, workdir):
+    body = payload(50_000)
+    url = flaky_server.add("/c.bin", body, plan=FaultPlan(corrupt_at=10))
+    result = wherry("get", url, "--sha256", hashlib.sha256(body).hexdigest(), cwd=workdir)
+    assert result.returncode == 1
+    assert "was expected" in result.stderr
+    assert not (workdir / "c.bin").exists()
+
+
+def test_progress_is_plain_lines_when_not_a_terminal(flaky_server, workdir):
+    url = flaky_server.add("/plain.bin", payload(400_000), plan=FaultPlan(drip_rate=800_000))
+    result = wherry("get", url, cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    assert "\r" not in result.stderr
+    assert "\x1b" not in result.stderr
+    assert "plain.bin: 100% of" in result.stderr
+
+
+def test_sigint_pauses_exits_130_and_the_rerun_continues(flaky_server, workdir):
+    body = payload(SIZE)
+    url = flaky_server.add("/int.bin", body, plan=FaultPlan(gate_after=500_000))
+    process = spawn("get", url, cwd=workdir)
+    try:
+        assert flaky_server.wait_gate("/int.bin", 30)
+        assert wait_for(lambda: (workdir / "int.bin.part").exists())
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+        flaky_server.release("/int.bin")
+    assert process.returncode == 130
+    assert "run the same command again" in err
+    with pytest.raises(ProcessLookupError):
+        os.killpg(process.pid, 0)  # nothing of it is left running
+    rerun = wherry("get", url, cwd=workdir)
+    assert rerun.returncode == 0, rerun.stderr
+    assert (workdir / "int.bin").read_bytes() == body
+    assert flaky_server.requests_for("/int.bin", "GET")[-1].headers["Range"] != "bytes=0-"
+
+
+def test_list_shows_jobs_and_their_state(flaky_server, workdir):
+    ok = flaky_server.add("/fine.bin", b"fine")
+    bad = flaky_server.add("/nope.bin", b"", plan=FaultPlan(always_status=410))
+    wherry("get", ok, cwd=workdir)
+    wherry("get", bad, cwd=workdir)
+    listing = wherry("list", cwd=workdir)
+    assert listing.returncode == 0
+    lines = listing.stdout.splitlines()
+    assert any("finished" in line and "fine.bin" in line for line in lines)
+    assert any("failed" in line and "410" in line for line in lines)
+
+
+def test_several_urls_and_a_url_list_go_through_the_queue(flaky_server, workdir):
+    urls = [flaky_server.add(f"/many{i}.bin", payload(30_000, i)) for i in range(4)]
+    (workdir / "list.txt").write_text("# a comment\n" + "\n".join(urls[2:]) + "\n\n")
+    result = wherry("get", urls[0], urls[1], "-i", "list.txt", "-d", "out", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    for i in range(4):
+        assert (workdir / "out" / f"many{i}.bin").read_bytes() == payload(30_000, i)
