@@ -69,6 +69,8 @@ def test_parses_one_good_line(line: str, expected: ChecksumEntry) -> None:
         (f"\\{SHA256}  bad\\escape", "Line 1 has a file name with an unknown escape."),
         (f"\\{SHA256}  trailing\\", "Line 1 has a file name with an unknown escape."),
         ("SHA256 (file) = ", "Line 1 is not a checksum line."),
+        (f"{SHA256}  ./", "Line 1 has no usable file name."),
+        (f"SHA256 (a\0b) = {SHA256}", "Line 1 has no usable file name."),
     ],
 )
 def test_malformed_lines_are_errors_with_their_line_number(line: str, message: str) -> None:
@@ -84,6 +86,8 @@ def test_malformed_lines_are_errors_with_their_line_number(line: str, message: s
         "../secret",
         "a/../../b",
         "a/..",
+        "..",
+        "../..",
         "..\\..\\windows\\system32",
         "C:\\Windows\\win.ini",
         "c:relative",

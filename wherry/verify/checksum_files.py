@@ -236,6 +236,8 @@ def _parse_line(
             return ChecksumLineError(number, f"Line {number} has a file name with an unknown escape.")
     if not name:
         return ChecksumLineError(number, f"Line {number} has no file name.")
+    if "\0" in name or (not name.replace("/", "").replace(".", "") and ".." not in name):
+        return ChecksumLineError(number, f"Line {number} has no usable file name.")
     safe = safe_relative_name(name)
     if safe is None:
         return ChecksumLineError(
