@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wherry.core.errors import InputError
 from wherry.verify.checksum_files import (
@@ -291,3 +293,26 @@ def test_read_checksum_file_refuses_a_huge_file(tmp_path: Path, monkeypatch: pyt
     path.write_text(f"{SHA256}  x\n" * 3)
     with pytest.raises(InputError, match="too big for a checksum file"):
         read_checksum_file(path)
+
+
+def _gnu_line(digest: str, name: str, tagged: bool) -> str:
+    """Write a line the way coreutils does, escaping names that hold \\, \\n or \\r."""
+    escaped = any(c in name for c in "\\\n\r")
+    if escaped:
+        name = name.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+    body = f"SHA256 ({name}) = {digest}" if tagged else f"{digest}  {name}"
+    return ("\\" if escaped else "") + body
+
+
+_NAME = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="/\0"), min_size=1, max_size=30
+).filter(lambda n: n.replace(".", "") != "" and safe_relative_name(n) == n)
+
+
+@settings(max_examples=200, deadline=None)
+@given(names=st.lists(_NAME, min_size=1, max_size=5), tagged=st.booleans())
+def test_any_name_coreutils_writes_reads_back_unchanged(names: list[str], tagged: bool) -> None:
+    text = "".join(_gnu_line(SHA256, name, tagged) + "\n" for name in names)
+    parsed = parse_checksum_text(text.encode("utf-8"))
+    assert parsed.errors == []
+    assert [e.name for e in parsed.entries] == names
