@@ -87,7 +87,12 @@ def main() -> int:
         _make_file(second, size)
         _warm(first)
         _warm(second)
-        print(f"cpus={os.cpu_count()} file={args.size_mib} MiB algorithm={algorithm} repeat={args.repeat}")
+        # Other work on the machine eats into the parallel gain first, so say how busy it was.
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(
+            f"cpus={os.cpu_count()} load={load:.2f} file={args.size_mib} MiB "
+            f"algorithm={algorithm} repeat={args.repeat}"
+        )
 
         assert hash_file(first, [algorithm])[algorithm] == _raw_loop(first, algorithm)
         raw = _best(args.repeat, lambda: _raw_loop(first, algorithm))
