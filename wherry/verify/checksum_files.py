@@ -4,7 +4,7 @@ Standard library only. Parsing never raises on bad content: every line that is n
 is returned as a ChecksumLineError with its line number. Names that would reach outside the
 checksum file's folder (absolute paths, ``..``) are reported the same way and never resolved.
 
-Formats, as the tools write them:
+Formats, as coreutils and OpenSSL write them:
 
 * GNU: ``HEX  name`` (text) or ``HEX *name`` (binary). A line starting with ``\\`` has its name
   escaped: ``\\\\`` is a backslash, ``\\n`` a newline, ``\\r`` a carriage return (coreutils 9).
