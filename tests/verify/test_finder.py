@@ -209,3 +209,19 @@ def test_parse_digest_target_rejects_bad_input(text: str, algorithm: str | None,
     with pytest.raises(InputError) as caught:
         parse_digest_target(text, algorithm)
     assert str(caught.value).startswith(message)
+
+
+def test_a_match_is_reported_before_the_walk_ends(tmp_path: Path) -> None:
+    (tmp_path / "a-first").write_bytes(WANTED)
+    for number in range(40):
+        (tmp_path / f"z{number:02d}").write_bytes(bytes([number]) * 10)
+    stats = FindStats()
+    events = find_by_digest(_target(), [tmp_path], workers=1, stats=stats)
+    first = next(events)
+    seen_at_first_match = stats.files_seen
+    rest = list(events)
+    assert isinstance(first, FindMatch)
+    assert first.path.name == "a-first"
+    assert seen_at_first_match <= 3  # the walk is held to a short look-ahead
+    assert rest == []
+    assert stats.files_seen == 41
