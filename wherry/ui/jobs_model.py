@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from wherry.core import Job, JobId, JobState, Progress
+from wherry.ui.bridge import Bridge
 from wherry.ui.columns import (
     HEADERS,
     Column,
@@ -275,6 +276,14 @@ class JobsModel(QAbstractTableModel):
             if job_id in snapshot:
                 self._progress[job_id] = snapshot[job_id]
         self._update_timer()
+
+    def follow(self, bridge: Bridge) -> None:
+        """Keep the rows in step with the engine's lifecycle events."""
+        bridge.job_added.connect(self.job_added)
+        bridge.job_removed.connect(self.job_removed)
+        bridge.job_updated.connect(self.job_updated)
+        bridge.queue_reordered.connect(self.sync_order)
+        bridge.job_changed.connect(lambda _id, what: self.sync_order() if what == "order" else None)
 
     def job_added(self, job_id: JobId) -> None:
         if job_id not in self._rows:

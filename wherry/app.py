@@ -1,0 +1,138 @@
+"""Composition root of the window: QApplication, the qasync loop, store, engine, bridge, window.
+
+``run_window`` first offers its URLs to a Wherry already running for this data folder and
+exits if one took them; otherwise it becomes that instance.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from wherry import paths
+from wherry.core import Event, Settings, StoreError
+from wherry.engine import Engine
+from wherry.headless import configure_logging
+from wherry.store import SqliteRepository, open_store
+from wherry.ui.bridge import Bridge
+from wherry.ui.icons import app_icon
+from wherry.ui.jobs_model import JobsModel
+from wherry.ui.main_window import MainWindow
+from wherry.ui.single_instance import InstanceServer, hand_off, server_name
+from wherry.ui.tray import Tray
+from wherry.ui.url_input import urls_from_arguments
+from wherry.verify.hashing import ExecutorVerifier
+
+__all__ = ["Wherry", "compose", "run_window", "ui_state"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Wherry:
+    """Everything the window needs, built and wired; ``engine.start()`` is still to be awaited."""
+
+    repository: SqliteRepository
+    engine: Engine
+    bridge: Bridge
+    model: JobsModel
+    tray: Tray
+    window: MainWindow
+
+    async def start(self) -> None:
+        await self.engine.start()
+        self.model.reload()
+
+    async def shut_down(self) -> None:
+        """Stop transfers (checkpoints flushed, jobs resume next time) and close the store."""
+        self.window.save_state()
+        self.window.hide()
+        self.tray.hide()
+        await self.bridge.drain()
+        await self.engine.close()
+        self.repository.close()
+
+
+def ui_state() -> QSettings:
+    """Window geometry, columns and sort order, kept beside the database (so WHERRY_HOME isolates it)."""
+    return QSettings(str(paths.data_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
+def compose(repository: SqliteRepository, settings: Settings, state: QSettings) -> Wherry:
+    bridge: Bridge | None = None
+
+    def sink(event: Event) -> None:
+        if bridge is not None:
+            bridge.deliver(event)
+
+    engine = Engine(repository, ExecutorVerifier(), sink, settings)
+    bridge = Bridge(engine, repository, settings)
+    model = JobsModel(engine)
+    model.follow(bridge)
+    tray = Tray(bridge, app_icon())
+    window = MainWindow(bridge, model, state, str(paths.default_download_dir()), tray)
+    tray.show_hide_requested.connect(window.toggle_visible)
+    tray.quit_requested.connect(window.request_quit)
+    return Wherry(repository, engine, bridge, model, tray, window)
+
+
+async def _serve(app: QApplication, server: InstanceServer, urls: list[str]) -> int:
+    try:
+        repository, notice = open_store(paths.database_path())
+    except StoreError as error:
+        print(f"wherry: {error.message}", file=sys.stderr)
+        return 1
+    wherry = compose(repository, repository.load_settings(), ui_state())
+    quit_now = asyncio.Event()
+    wherry.window.quit_requested.connect(quit_now.set)
+    server.urls_received.connect(wherry.window.commands.receive_urls)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: loop.call_soon_threadsafe(quit_now.set))
+    await wherry.start()
+    wherry.window.show()
+    wherry.tray.show()
+    if notice:
+        wherry.window.commands.show_error(notice)
+    if urls:
+        wherry.window.commands.receive_urls(urls)
+    await quit_now.wait()
+    server.close()  # no hand-offs into a closing store
+    await wherry.shut_down()
+    return 0
+
+
+def run_window(urls: list[str]) -> int:
+    """``wherry [URL…]``: hand the URLs to the running Wherry, or open the window with them."""
+    import qasync
+
+    configure_logging()
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "wherry"])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Wherry")
+    app.setDesktopFileName("wherry")
+    app.setWindowIcon(app_icon())
+    app.setQuitOnLastWindowClosed(False)  # quitting waits for the engine to stop
+
+    wanted = urls_from_arguments(urls, Path.cwd())
+    name = server_name(paths.data_dir())
+    if hand_off(name, wanted):
+        return 0
+    server = InstanceServer(name)
+    if not server.listen() and hand_off(name, wanted):
+        return 0  # another instance started between our two looks
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        return loop.run_until_complete(_serve(app, server, wanted))
+    finally:
+        server.close()
+        loop.close()
+        asyncio.set_event_loop(None)

@@ -1,0 +1,245 @@
+"""The Add downloads dialog: URLs, destination, optional name, checksum and mirrors.
+
+Everything is checked as it is typed; OK stays disabled and one sentence says what is wrong,
+so nothing is ever queued half-way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wherry.core import ALGORITHMS, AddRequest, ChecksumSpec, ErrorKind, InputError
+from wherry.ui.url_input import is_download_url
+
+__all__ = ["AUTO_ALGORITHM", "AddDialog", "AddForm", "parse_checksum", "validate_form"]
+
+AUTO_ALGORITHM = "Detect"
+
+_BY_LENGTH = {length: name for name, length in ALGORITHMS.items()}
+# "SHA256 (name) = HEX", as BSD and OpenSSL print it.
+_BSD_LINE = re.compile(r"^\s*([A-Za-z0-9-]+)\s*\(.*\)\s*=\s*([0-9A-Fa-f]+)\s*$")
+
+
+def parse_checksum(text: str, algorithm: str = AUTO_ALGORITHM) -> ChecksumSpec | None:
+    """Read what a person pastes as a checksum; None when empty, InputError when unreadable.
+
+    Accepts ``sha256:HEX``, a bare ``HEX`` (algorithm chosen or told by its length), a
+    ``sha256sum`` line ``HEX  name`` and a BSD line ``SHA256 (name) = HEX``.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    bsd = _BSD_LINE.match(text)
+    if bsd:
+        return ChecksumSpec.parse(bsd.group(2), bsd.group(1))
+    first = text.split()[0].lstrip("\\")
+    if ":" in first:
+        return ChecksumSpec.parse(first)
+    if algorithm != AUTO_ALGORITHM:
+        return ChecksumSpec.parse(first, algorithm)
+    guessed = _BY_LENGTH.get(len(first))
+    if guessed is None:
+        raise InputError(
+            ErrorKind.BAD_INPUT,
+            "Choose the checksum's algorithm; its length does not tell it.",
+        )
+    return ChecksumSpec.parse(first, guessed)
+
+
+@dataclass(frozen=True)
+class AddForm:
+    """The dialog's fields as typed."""
+
+    urls_text: str
+    directory: str
+    filename: str = ""
+    checksum_text: str = ""
+    algorithm: str = AUTO_ALGORITHM
+    mirrors_text: str = ""
+    start_paused: bool = False
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+
+
+def validate_form(form: AddForm) -> tuple[list[AddRequest], str]:
+    """The requests the form asks for, or an empty list and the one sentence that says why not."""
+    urls = list(dict.fromkeys(_lines(form.urls_text)))
+    if not urls:
+        return [], "Enter at least one URL."
+    for url in urls:
+        if not is_download_url(url):
+            return [], f"“{url}” is not a web address Wherry can download from."
+    directory = form.directory.strip()
+    if not directory:
+        return [], "Choose a folder to save into."
+    path = Path(directory).expanduser()
+    if not path.is_absolute():
+        return [], "The folder must be a full path."
+    if path.exists() and not path.is_dir():
+        return [], f"{path} is a file, not a folder."
+    filename = form.filename.strip()
+    if filename:
+        if len(urls) > 1:
+            return [], "A file name can be given only when adding a single URL."
+        if "/" in filename or "\\" in filename or filename in (".", ".."):
+            return [], "The file name cannot contain a folder."
+    mirrors = list(dict.fromkeys(_lines(form.mirrors_text)))
+    if mirrors and len(urls) > 1:
+        return [], "Mirrors can be given only when adding a single URL."
+    for mirror in mirrors:
+        if not is_download_url(mirror):
+            return [], f"Mirror “{mirror}” is not a web address."
+    try:
+        checksum = parse_checksum(form.checksum_text, form.algorithm)
+    except InputError as error:
+        return [], error.message
+    if checksum is not None and len(urls) > 1:
+        return [], "A checksum can be given only when adding a single URL."
+    requests = [
+        AddRequest(
+            url=url,
+            directory=str(path),
+            filename=filename or None,
+            checksum=checksum,
+            mirrors=tuple(mirrors),
+            start_paused=form.start_paused,
+        )
+        for url in urls
+    ]
+    return requests, ""
+
+
+class AddDialog(QDialog):
+    """Collects one or more downloads; :meth:`requests` holds them once accepted."""
+
+    def __init__(self, urls: Sequence[str], directory: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add downloads")
+        self.setObjectName("add_dialog")
+        self._requests: list[AddRequest] = []
+
+        self.urls_edit = QPlainTextEdit("\n".join(urls))
+        self.urls_edit.setPlaceholderText("One URL per line")
+        self.urls_edit.setTabChangesFocus(True)
+        self.directory_edit = QLineEdit(directory)
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.directory_edit, 1)
+        folder_row.addWidget(browse)
+        self.filename_edit = QLineEdit()
+        self.filename_edit.setPlaceholderText("Decided by the server")
+        self.algorithm_box = QComboBox()
+        self.algorithm_box.addItems([AUTO_ALGORITHM, *ALGORITHMS])
+        self.checksum_edit = QLineEdit()
+        self.checksum_edit.setPlaceholderText("Hex digest, or a line from a SHA256SUMS file")
+        checksum_row = QHBoxLayout()
+        checksum_row.addWidget(self.algorithm_box)
+        checksum_row.addWidget(self.checksum_edit, 1)
+        self.mirrors_edit = QPlainTextEdit()
+        self.mirrors_edit.setPlaceholderText("Other URLs for the same file, one per line")
+        self.mirrors_edit.setTabChangesFocus(True)
+        self.mirrors_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4)
+        self.paused_box = QCheckBox("Add paused")
+        self.error_label = QLabel()
+        self.error_label.setObjectName("error_label")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b91c1c;")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        form = QFormLayout()
+        form.addRow("&URLs:", self.urls_edit)
+        form.addRow("Save &in:", folder_row)
+        form.addRow("File &name:", self.filename_edit)
+        form.addRow("&Checksum:", checksum_row)
+        form.addRow("&Mirrors:", self.mirrors_edit)
+        form.addRow("", self.paused_box)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self.resize(620, 440)
+
+        for edit in (self.urls_edit, self.mirrors_edit):
+            edit.textChanged.connect(self._validate)
+        for line in (self.directory_edit, self.filename_edit, self.checksum_edit):
+            line.textChanged.connect(self._validate)
+        self.algorithm_box.currentTextChanged.connect(self._validate)
+        self.paused_box.toggled.connect(self._validate)
+        self._validate()
+
+    def form(self) -> AddForm:
+        return AddForm(
+            urls_text=self.urls_edit.toPlainText(),
+            directory=self.directory_edit.text(),
+            filename=self.filename_edit.text(),
+            checksum_text=self.checksum_edit.text(),
+            algorithm=self.algorithm_box.currentText(),
+            mirrors_text=self.mirrors_edit.toPlainText(),
+            start_paused=self.paused_box.isChecked(),
+        )
+
+    def requests(self) -> list[AddRequest]:
+        return list(self._requests)
+
+    def error_text(self) -> str:
+        return self.error_label.text()
+
+    def ok_enabled(self) -> bool:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+
+    def _validate(self) -> None:
+        requests, problem = validate_form(self.form())
+        single = len(_lines(self.urls_edit.toPlainText())) <= 1
+        self.filename_edit.setEnabled(single or bool(self.filename_edit.text()))
+        self.mirrors_edit.setEnabled(single or bool(self.mirrors_edit.toPlainText()))
+        self._requests = requests
+        self.error_label.setText(problem)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
+
+    def accept(self) -> None:
+        if not self._requests:
+            return
+        super().accept()
+
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Save downloads in", self.directory_edit.text())
+        if chosen:
+            self.directory_edit.setText(chosen)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter in the URL box adds a line; Ctrl+Enter adds the downloads.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+            event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.accept()
+            return
+        super().keyPressEvent(event)

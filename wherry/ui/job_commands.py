@@ -1,0 +1,190 @@
+"""What the window's actions do to the selected jobs, and the dialogs they open."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Literal
+
+from PySide6.QtCore import QObject, QSettings, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QMainWindow, QMessageBox
+
+from wherry.core import AddRequest, JobId
+from wherry.ui.add_dialog import AddDialog
+from wherry.ui.bridge import Bridge
+from wherry.ui.job_actions import ActionSet
+from wherry.ui.job_details import PropertiesDialog
+from wherry.ui.jobs_model import JobsModel
+from wherry.ui.settings_dialog import SettingsDialog
+from wherry.ui.url_input import urls_from_mime
+
+__all__ = ["JobCommands"]
+
+
+class JobCommands(QObject):
+    """Carries out the window's actions; dialogs open non-modally over ``window``.
+
+    ``selection`` tells which jobs each action applies to right now (see ``job_actions``).
+    """
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        bridge: Bridge,
+        model: JobsModel,
+        ui_state: QSettings,
+        default_download_dir: str,
+        selection: Callable[[], ActionSet],
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.bridge = bridge
+        self.model = model
+        self.ui_state = ui_state
+        self.default_download_dir = default_download_dir
+        self.current_actions = selection
+        self.add_dialog: AddDialog | None = None
+        self.message_box: QMessageBox | None = None
+
+    def _status(self, sentence: str) -> None:
+        self.window.statusBar().showMessage(sentence, 5000)
+
+    def _show_window(self) -> None:
+        show = getattr(self.window, "show_window", self.window.show)
+        show()
+
+    def on_selection(self, name: str, command: Callable[[Sequence[JobId]], object]) -> None:
+        ids = self.current_actions().ids(name)
+        if ids:
+            command(ids)
+
+    def download_dir(self) -> str:
+        return self.bridge.settings.download_dir or self.default_download_dir
+
+    def open_add_dialog(self, urls: Sequence[str] = ()) -> AddDialog:
+        """Open the add dialog (not modal) pre-filled with ``urls``; OK queues its requests."""
+        if self.add_dialog is not None:
+            self.add_dialog.close()
+        remembered = str(self.ui_state.value("add/directory", "") or "")
+        dialog = AddDialog(urls, remembered or self.download_dir(), self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._add_accepted(dialog))
+        dialog.destroyed.connect(lambda: setattr(self, "add_dialog", None))
+        self.add_dialog = dialog
+        self._show_window()
+        dialog.open()
+        return dialog
+
+    def _add_accepted(self, dialog: AddDialog) -> None:
+        requests = dialog.requests()
+        if requests:
+            self.ui_state.setValue("add/directory", requests[0].directory)
+            self.bridge.add(requests)
+
+    def clipboard_urls(self) -> list[str]:
+        mime = QGuiApplication.clipboard().mimeData()
+        return urls_from_mime(mime) if mime is not None else []
+
+    def paste(self) -> None:
+        urls = self.clipboard_urls()
+        if urls:
+            self.open_add_dialog(urls)
+        else:
+            self._status("The clipboard holds no URLs.")
+
+    def receive_urls(self, urls: Sequence[str]) -> None:
+        """URLs handed over by a later launch: start them at once, or ask when the setting says so."""
+        self._show_window()
+        if not urls:
+            return
+        if self.bridge.settings.ask_on_handoff:
+            self.open_add_dialog(urls)
+            return
+        directory = self.download_dir()
+        self.bridge.add([AddRequest(url=url, directory=directory) for url in urls])
+        noun = "download" if len(urls) == 1 else "downloads"
+        self._status(f"Added {len(urls)} {noun}.")
+
+    def confirm_remove(self, delete_file: bool) -> QMessageBox | None:
+        ids = self.current_actions().ids("remove_delete" if delete_file else "remove")
+        if not ids:
+            return None
+        what = (
+            f"“{self.bridge.engine.job(ids[0]).display_name}”" if len(ids) == 1 else f"{len(ids)} downloads"
+        )
+        if delete_file:
+            text = f"Remove {what} from the list and delete the downloaded files?"
+        else:
+            text = f"Remove {what} from the list? Downloaded files are kept."
+        box = QMessageBox(QMessageBox.Icon.Question, "Remove downloads", text, parent=self.window)
+        box.setObjectName("confirm_remove")
+        confirm = box.addButton(
+            "Delete Files" if delete_file else "Remove", QMessageBox.ButtonRole.AcceptRole
+        )
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def finished() -> None:
+            if box.clickedButton() is confirm:
+                self.bridge.remove(ids, delete_file=delete_file)
+
+        box.finished.connect(finished)
+        self.message_box = box
+        box.open()
+        return box
+
+    def _open_paths(self, paths: Sequence[str]) -> None:
+        for path in dict.fromkeys(paths):
+            if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
+                self.show_error(f"Wherry could not open {path}.")
+
+    def open_files(self) -> None:
+        jobs = [self.bridge.engine.job(i) for i in self.current_actions().ids("open_file")]
+        self._open_paths([str(job.target) for job in jobs if job.target is not None])
+
+    def open_folders(self) -> None:
+        jobs = [self.bridge.engine.job(i) for i in self.current_actions().ids("open_folder")]
+        self._open_paths([job.directory for job in jobs])
+
+    def copy_urls(self) -> None:
+        jobs = [self.bridge.engine.job(i) for i in self.current_actions().ids("copy_url")]
+        if jobs:
+            QGuiApplication.clipboard().setText("\n".join(job.url for job in jobs))
+
+    def move_selection(self, where: Literal["up", "down", "top", "bottom"]) -> None:
+        ids = self.current_actions().ids(f"move_{where}" if where in ("up", "down") else "move_up")
+        if ids:
+            self.bridge.move(ids, where)
+
+    def show_properties(self) -> PropertiesDialog | None:
+        ids = self.current_actions().ids("properties")
+        if not ids:
+            return None
+        job = self.bridge.engine.job(ids[0])
+        dialog = PropertiesDialog(
+            job, self.bridge.engine.history(job.id), self.model.progress(job.id), self.window
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.bridge.settings, self.default_download_dir, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.bridge.apply_settings(dialog.settings()))
+        dialog.open()
+        return dialog
+
+    def show_error(self, sentence: str) -> None:
+        self.window.statusBar().showMessage(sentence, 10000)
+        if self.message_box is not None and self.message_box.isVisible():
+            self.message_box.setText(sentence)
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Wherry", sentence, QMessageBox.StandardButton.Ok, self.window
+        )
+        box.setObjectName("error_message")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.message_box = box
+        box.open()

@@ -1,0 +1,177 @@
+"""Everything about one job: sources, destination, validators, checksum, segments and history.
+
+Used in the window's details pane and in the Properties dialog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from PySide6.QtCore import QDateTime, QLocale, Qt, QTimeZone
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wherry.core import Job, JobState, Progress
+from wherry.ui.columns import format_size, status_text
+from wherry.ui.segment_map import SegmentMap
+
+__all__ = ["JobDetails", "PropertiesDialog", "format_moment"]
+
+
+def format_moment(when: datetime) -> str:
+    stamp = QDateTime.fromSecsSinceEpoch(int(when.timestamp()), QTimeZone.systemTimeZone())
+    return stamp.toString("yyyy-MM-dd HH:mm:ss")
+
+
+def _size_line(size: int | None) -> str:
+    if size is None:
+        return "Unknown"
+    return f"{format_size(size)} ({QLocale().toString(size)} bytes)"
+
+
+def _value_label() -> QLabel:
+    label = QLabel()
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setWordWrap(True)
+    label.setMinimumWidth(200)
+    return label
+
+
+class JobDetails(QWidget):
+    """A read-only view of one job; call :meth:`show_job` again to refresh it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.job_id: str | None = None
+        self.fields: dict[str, QLabel] = {}
+        general = QWidget()
+        form = QFormLayout(general)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for key, caption in (
+            ("status", "Status:"),
+            ("url", "URL:"),
+            ("target", "Saved as:"),
+            ("size", "Size:"),
+            ("done", "Downloaded:"),
+            ("validator", "Validator:"),
+            ("checksum", "Checksum:"),
+            ("actual", "Computed:"),
+            ("connections", "Connections:"),
+        ):
+            self.fields[key] = _value_label()
+            form.addRow(caption, self.fields[key])
+        self.segment_map = SegmentMap()
+        form.addRow("Segments:", self.segment_map)
+
+        self.mirrors = QTreeWidget()
+        self.mirrors.setHeaderLabels(["Source", "Priority", "State"])
+        self.mirrors.setRootIsDecorated(False)
+        self.mirrors.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.mirrors.header().setStretchLastSection(False)
+        self.history = QTreeWidget()
+        self.history.setHeaderLabels(["Time", "Event"])
+        self.history.setRootIsDecorated(False)
+        self.history.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.history.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(general, "General")
+        self.tabs.addTab(self.mirrors, "Sources")
+        self.tabs.addTab(self.history, "History")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+
+    def clear(self) -> None:
+        self.job_id = None
+        for label in self.fields.values():
+            label.clear()
+        self.segment_map.set_segments([], None)
+        self.mirrors.clear()
+        self.history.clear()
+
+    def show_job(
+        self,
+        job: Job,
+        history: Sequence[tuple[datetime, str]] | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        """Show ``job``; ``history`` None keeps the history already shown (a progress tick)."""
+        self.job_id = job.id
+        f = self.fields
+        f["status"].setText(status_text(job, progress))
+        f["url"].setText(job.url)
+        f["target"].setText(str(job.target) if job.target else f"{job.directory} (name not decided yet)")
+        total = progress.total_bytes if progress is not None and progress.total_bytes else job.total_size
+        done = progress.bytes_downloaded if progress is not None else job.bytes_done
+        if job.state is JobState.FINISHED and total:
+            done = total
+        f["size"].setText(_size_line(total))
+        f["done"].setText(_size_line(done))
+        validators = []
+        if job.etag:
+            validators.append(f"ETag {job.etag}")
+        if job.last_modified:
+            validators.append(f"Last-Modified {job.last_modified}")
+        f["validator"].setText("; ".join(validators) or "None (the server sent no validator)")
+        f["checksum"].setText(str(job.checksum) if job.checksum else "None given")
+        f["actual"].setText(self._actual_text(job))
+        f["connections"].setText(str(job.connections))
+        self.segment_map.set_segments(job.segments, total)
+
+        self.mirrors.clear()
+        rows = [(job.url, "primary", "In use")]
+        rows += [
+            (mirror.url, str(mirror.priority), mirror.rejected or "Available")
+            for mirror in sorted(job.mirrors, key=lambda m: m.priority)
+            if mirror.url != job.url
+        ]
+        for row in rows:
+            QTreeWidgetItem(self.mirrors, list(row))
+        if history is None:
+            return
+        self.history.clear()
+        for when, message in history:
+            QTreeWidgetItem(self.history, [format_moment(when), message])
+
+    @staticmethod
+    def _actual_text(job: Job) -> str:
+        if not job.actual_digest:
+            return "Not computed yet"
+        if job.checksum is None:
+            return job.actual_digest
+        verdict = "matches" if job.actual_digest.lower() == job.checksum.hexdigest else "does NOT match"
+        return f"{job.checksum.algorithm}:{job.actual_digest} ({verdict})"
+
+
+class PropertiesDialog(QDialog):
+    def __init__(
+        self,
+        job: Job,
+        history: Sequence[tuple[datetime, str]],
+        progress: Progress | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("properties_dialog")
+        self.setWindowTitle(f"Properties of {job.display_name}")
+        self.details = JobDetails()
+        self.details.show_job(job, history, progress)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.details)
+        layout.addWidget(buttons)
+        self.resize(640, 460)

@@ -1,0 +1,102 @@
+"""The Settings dialog: the options a person changes, read from and returned as ``Settings``."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wherry.core import Settings
+
+__all__ = ["SettingsDialog"]
+
+_KIB = 1024
+
+
+class SettingsDialog(QDialog):
+    """Edits a copy of ``settings``; :meth:`settings` returns the edited values.
+
+    The other fields of ``Settings`` (timeouts, retry policy…) pass through unchanged.
+    """
+
+    def __init__(self, settings: Settings, default_download_dir: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("settings_dialog")
+        self.setWindowTitle("Settings")
+        self._base = settings
+
+        self.download_dir = QLineEdit(settings.download_dir)
+        self.download_dir.setPlaceholderText(default_download_dir)
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.download_dir, 1)
+        folder_row.addWidget(browse)
+
+        self.max_active = QSpinBox(minimum=1, maximum=20, value=settings.max_active)
+        self.connections = QSpinBox(minimum=1, maximum=16, value=settings.connections)
+        self.speed_limit = QSpinBox(minimum=0, maximum=10_000_000, singleStep=100)
+        self.speed_limit.setSuffix(" KB/s")
+        self.speed_limit.setSpecialValueText("Unlimited")
+        self.speed_limit.setValue(settings.speed_limit // _KIB)
+        self.auto_resume = QCheckBox("Resume unfinished downloads when Wherry starts")
+        self.auto_resume.setChecked(settings.auto_resume)
+        self.close_to_tray = QCheckBox("Keep running in the tray when the window is closed")
+        self.close_to_tray.setChecked(settings.close_to_tray)
+        self.notifications = QCheckBox("Notify when a download finishes or fails")
+        self.notifications.setChecked(settings.notifications)
+        self.verify = QCheckBox("Verify checksums after downloading")
+        self.verify.setChecked(settings.verify_after_download)
+        self.ask_on_handoff = QCheckBox("Ask before adding URLs opened from elsewhere")
+        self.ask_on_handoff.setChecked(settings.ask_on_handoff)
+
+        form = QFormLayout()
+        form.addRow("Download &folder:", folder_row)
+        form.addRow("Downloads at &once:", self.max_active)
+        form.addRow("&Connections per download:", self.connections)
+        form.addRow("Total speed &limit:", self.speed_limit)
+        for box in (
+            self.auto_resume,
+            self.close_to_tray,
+            self.notifications,
+            self.verify,
+            self.ask_on_handoff,
+        ):
+            form.addRow("", box)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def settings(self) -> Settings:
+        return self._base.with_changes(
+            download_dir=self.download_dir.text().strip(),
+            max_active=self.max_active.value(),
+            connections=self.connections.value(),
+            speed_limit=self.speed_limit.value() * _KIB,
+            auto_resume=self.auto_resume.isChecked(),
+            close_to_tray=self.close_to_tray.isChecked(),
+            notifications=self.notifications.isChecked(),
+            verify_after_download=self.verify.isChecked(),
+            ask_on_handoff=self.ask_on_handoff.isChecked(),
+        )
+
+    def _browse(self) -> None:
+        start = self.download_dir.text() or self.download_dir.placeholderText()
+        chosen = QFileDialog.getExistingDirectory(self, "Download folder", start)
+        if chosen:
+            self.download_dir.setText(chosen)

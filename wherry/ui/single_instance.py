@@ -1,0 +1,125 @@
+"""One Wherry per user and data folder: a later launch hands its URLs to the running one.
+
+The running instance listens on a user-only local socket whose name is derived from the data
+folder, so two data folders (or two test runs) never meet. A socket left behind by a crash is
+recognised by nobody answering on it, removed, and taken over.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+__all__ = ["InstanceServer", "hand_off", "server_name"]
+
+log = logging.getLogger(__name__)
+
+_ACK = b"ok\n"
+_MAX_MESSAGE = 4 * 1024 * 1024
+
+
+def server_name(data_dir: Path) -> str:
+    """A socket name unique to this user and data folder, short enough for any platform."""
+    key = f"{getpass.getuser()}\0{data_dir.expanduser().resolve()}"
+    return "wherry-" + hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+def hand_off(name: str, urls: Sequence[str], timeout_ms: int = 3000) -> bool:
+    """Give ``urls`` to the instance listening on ``name``; False when none answers.
+
+    Runs before any window exists, so blocking waits are fine here.
+    """
+    socket = QLocalSocket()
+    socket.connectToServer(name)
+    if not socket.waitForConnected(timeout_ms):
+        return False
+    try:
+        socket.write(json.dumps({"urls": list(urls)}).encode() + b"\n")
+        if not socket.waitForBytesWritten(timeout_ms):
+            return False
+        reply = b""
+        while not reply.endswith(b"\n"):
+            if not socket.waitForReadyRead(timeout_ms):
+                return False
+            reply += bytes(socket.readAll().data())
+        return reply == _ACK
+    finally:
+        socket.disconnectFromServer()
+
+
+class InstanceServer(QObject):
+    """Listens for later launches.
+
+    Signals:
+        urls_received(list urls): a later launch handed over these URLs (possibly none: just show)
+    """
+
+    urls_received = Signal(list)
+
+    def __init__(self, name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self._server = QLocalServer(self)
+        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        self._server.newConnection.connect(self._accept)
+        self._buffers: dict[QLocalSocket, bytes] = {}
+
+    def listen(self) -> bool:
+        """Start listening, taking over a socket a crashed instance left behind."""
+        if self._server.listen(self.name):
+            return True
+        probe = QLocalSocket()
+        probe.connectToServer(self.name)
+        if probe.waitForConnected(500):
+            probe.disconnectFromServer()
+            log.warning("Another Wherry is already listening on %s", self.name)
+            return False
+        # Nobody answers: the socket file is left over from a crash.
+        QLocalServer.removeServer(self.name)
+        ok = self._server.listen(self.name)
+        if not ok:
+            log.warning("Cannot listen on %s: %s", self.name, self._server.errorString())
+        return ok
+
+    def close(self) -> None:
+        self._server.close()
+
+    def is_listening(self) -> bool:
+        return self._server.isListening()
+
+    def _accept(self) -> None:
+        while self._server.hasPendingConnections():
+            socket = self._server.nextPendingConnection()
+            self._buffers[socket] = b""
+            socket.readyRead.connect(lambda s=socket: self._read(s))
+            socket.disconnected.connect(lambda s=socket: self._forget(s))
+
+    def _forget(self, socket: QLocalSocket) -> None:
+        self._buffers.pop(socket, None)
+        socket.deleteLater()
+
+    def _read(self, socket: QLocalSocket) -> None:
+        data = self._buffers.get(socket, b"") + bytes(socket.readAll().data())
+        if len(data) > _MAX_MESSAGE:
+            socket.abort()
+            return
+        self._buffers[socket] = data
+        if not data.endswith(b"\n"):
+            return
+        try:
+            message = json.loads(data)
+            urls = [str(url) for url in message.get("urls", [])]
+        except (ValueError, AttributeError, TypeError):
+            log.warning("Ignoring an unreadable hand-off message")
+            socket.abort()
+            return
+        socket.write(_ACK)
+        socket.flush()
+        self.urls_received.emit(urls)
