@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,8 @@ BUSY_TIMEOUT = 10.0
 database_proxy = DatabaseProxy()
 
 # Result codes from sqlite3.h; the low byte is the primary code of an extended one.
+_SQLITE_BUSY = 5
+_SQLITE_LOCKED = 6
 _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
 
@@ -72,7 +75,24 @@ def enable_wal(db: SqliteDatabase) -> str:
     Some file systems (network shares) cannot hold the shared-memory index WAL needs; SQLite then
     keeps its rollback journal, which is slower but still safe, so that is not an error.
     """
-    return str(_sql(db, "PRAGMA journal_mode = WAL")[0][0]).lower()
+    mode = str(_sql(db, "PRAGMA journal_mode")[0][0]).lower()
+    if mode == "wal":
+        return mode
+    # The switch needs the file to itself, and SQLite answers "busy" at once rather than
+    # calling the busy handler; so wait here when another process is opening it too.
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    pause = 0.005
+    while True:
+        try:
+            return str(_sql(db, "PRAGMA journal_mode = WAL")[0][0]).lower()
+        except PeeweeException as exc:
+            err = sqlite_error(exc)
+            code = getattr(err, "sqlite_errorcode", None)
+            busy = isinstance(code, int) and code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
+            if not busy or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
 
 
 def _sql(db: SqliteDatabase, statement: str) -> list[tuple[Any, ...]]:

@@ -132,16 +132,18 @@ def check_version(db: SqliteDatabase, where: str, steps: Sequence[Step] = STEPS)
 
     Reads only; a refused file is left exactly as it was.
     """
-    version = schema_version(db)
+    # One read transaction, so all three reads see the same moment even while another process
+    # is creating the schema (outside one, "version 0" and "has tables" could both be seen).
+    with db.atomic():
+        version = schema_version(db)
+        has_tables = bool(_sql(db, "SELECT count(*) FROM sqlite_master")[0][0])
+        application_id = int(_sql(db, "PRAGMA application_id")[0][0])
     if version > len(steps):
         raise StoreError(
             ErrorKind.FILESYSTEM,
             f"The job list {where} was made by a newer Wherry; update Wherry to open it.",
         )
-    if version == 0:
-        if _sql(db, "SELECT count(*) FROM sqlite_master")[0][0]:
-            raise _not_ours(where)
-    elif int(_sql(db, "PRAGMA application_id")[0][0]) != APPLICATION_ID:
+    if (version == 0 and has_tables) or (version > 0 and application_id != APPLICATION_ID):
         raise _not_ours(where)
     return version
 
