@@ -1,10 +1,16 @@
-"""Sample jobs for the store tests."""
+"""Sample jobs and damaged databases for the store tests."""
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 
 from wherry.core import ChecksumSpec, ErrorKind, Job, JobState, Mirror, Segment
+from wherry.store import open_store
+
+PAGE = 4096
 
 
 def full_job(**changes: object) -> Job:
@@ -37,3 +43,28 @@ def full_job(**changes: object) -> Job:
     for name, value in changes.items():
         setattr(job, name, value)
     return job
+
+
+def one_sentence(text: str) -> bool:
+    return "\n" not in text and text.endswith(".") and not re.search(r"[.!?] [A-Z]", text)
+
+
+def real_database(path: Path, jobs: int = 40) -> bytes:
+    """A closed, checkpointed job list spanning many pages; returns its bytes."""
+    repo, _ = open_store(path)
+    for n in range(jobs):
+        job = full_job(id=f"job-{n}")
+        repo.save_job(job)
+        repo.add_history(job.id, "A line long enough to fill pages. " * 25)
+    repo.close()
+    return path.read_bytes()
+
+
+def scribble_history_root(path: Path) -> None:
+    with sqlite3.connect(path) as raw:
+        [root] = raw.execute("SELECT rootpage FROM sqlite_master WHERE name = 'history'").fetchone()
+    raw.close()
+    data = bytearray(path.read_bytes())
+    start = (root - 1) * PAGE
+    data[start + 8 : start + PAGE] = b"\x55" * (PAGE - 8)
+    path.write_bytes(bytes(data))

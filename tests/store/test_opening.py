@@ -8,29 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from store_samples import full_job
+from store_samples import full_job, one_sentence, real_database, scribble_history_root
 
 from wherry.core import ErrorKind, StoreError
 from wherry.store import open_store
 from wherry.store.migrations import CURRENT_VERSION
 
 ASIDE = re.compile(r"^wherry\.db\.corrupt-\d{8}-\d{6}(-\d+)?$")
-PAGE = 4096
-
-
-def one_sentence(text: str) -> bool:
-    return "\n" not in text and text.endswith(".") and not re.search(r"[.!?] [A-Z]", text)
-
-
-def real_database(path: Path, jobs: int = 40) -> bytes:
-    """A closed, checkpointed job list spanning many pages; returns its bytes."""
-    repo, _ = open_store(path)
-    for n in range(jobs):
-        job = full_job(id=f"job-{n}")
-        repo.save_job(job)
-        repo.add_history(job.id, "A line long enough to fill pages. " * 25)
-    repo.close()
-    return path.read_bytes()
 
 
 def garbage(path: Path) -> None:
@@ -47,16 +31,6 @@ def bad_freelist(path: Path) -> None:
     # readable while PRAGMA quick_check reports it.
     data = bytearray(real_database(path))
     data[36:40] = (5).to_bytes(4, "big")
-    path.write_bytes(bytes(data))
-
-
-def scribble_history_root(path: Path) -> None:
-    with sqlite3.connect(path) as raw:
-        [root] = raw.execute("SELECT rootpage FROM sqlite_master WHERE name = 'history'").fetchone()
-    raw.close()
-    data = bytearray(path.read_bytes())
-    start = (root - 1) * PAGE
-    data[start + 8 : start + PAGE] = b"\x55" * (PAGE - 8)
     path.write_bytes(bytes(data))
 
 
