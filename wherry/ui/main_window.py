@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QKeyEvent,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
@@ -303,6 +304,15 @@ class MainWindow(QMainWindow):
             self.activity_label.setText("Idle")
         if self.tray is not None:
             self.tray.show_activity(active, speed)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # The Paste shortcut fires only while the window is active; a Ctrl+V the list did not
+        # use still reaches here (e.g. while a platform withholds activation).
+        if event.matches(QKeySequence.StandardKey.Paste):
+            self.commands.paste()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     # -- drag and drop -------------------------------------------------------------------------
 
