@@ -39,7 +39,7 @@ def test_purges_only_finished_jobs_older_than_the_limit(repo: SqliteRepository) 
         assert repo.load_history(job_id) == []
 
 
-@pytest.mark.parametrize("older_than", [timedelta(0), timedelta(days=3650)])
+@pytest.mark.parametrize("older_than", [timedelta(0), timedelta(days=3650), timedelta.max])
 def test_purging_with_nothing_old_enough_returns_zero(repo: SqliteRepository, older_than: timedelta) -> None:
     repo.save_job(full_job(state=JobState.FINISHED, finished_at=utcnow() + timedelta(hours=1)))
     assert repo.purge_finished(older_than) == 0

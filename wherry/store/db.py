@@ -28,6 +28,7 @@ __all__ = [
     "open_database",
     "set_aside",
     "sqlite_error",
+    "store_error",
 ]
 
 # Seconds a writer waits for another process's write transaction to end before giving up.
@@ -41,7 +42,11 @@ database_proxy = DatabaseProxy()
 # Result codes from sqlite3.h; the low byte is the primary code of an extended one.
 _SQLITE_BUSY = 5
 _SQLITE_LOCKED = 6
+_SQLITE_READONLY = 8
+_SQLITE_IOERR = 10
 _SQLITE_CORRUPT = 11
+_SQLITE_FULL = 13
+_SQLITE_CANTOPEN = 14
 _SQLITE_NOTADB = 26
 
 
@@ -86,10 +91,7 @@ def enable_wal(db: SqliteDatabase) -> str:
         try:
             return str(_sql(db, "PRAGMA journal_mode = WAL")[0][0]).lower()
         except PeeweeException as exc:
-            err = sqlite_error(exc)
-            code = getattr(err, "sqlite_errorcode", None)
-            busy = isinstance(code, int) and code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
-            if not busy or time.monotonic() >= deadline:
+            if _primary_code(exc) not in (_SQLITE_BUSY, _SQLITE_LOCKED) or time.monotonic() >= deadline:
                 raise
         time.sleep(pause)
         pause = min(pause * 2, 0.1)
@@ -113,16 +115,44 @@ def sqlite_error(exc: BaseException) -> sqlite3.Error | None:
     return None
 
 
+def _primary_code(exc: BaseException) -> int | None:
+    code = getattr(sqlite_error(exc), "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
 def is_corruption(exc: BaseException) -> bool:
     """True when SQLite says the file is not a database or its contents are damaged."""
     err = sqlite_error(exc)
     if err is None:
         return False
-    code = getattr(err, "sqlite_errorcode", None)
-    if isinstance(code, int):
-        return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+    code = _primary_code(err)
+    if code is not None:
+        return code in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
     text = str(err).lower()
     return "malformed" in text or "not a database" in text
+
+
+def store_error(exc: BaseException, subject: str = "The job list") -> StoreError:
+    """One sentence for a failure SQLite reported; ``subject`` names the file in it."""
+    code = _primary_code(exc)
+    detail = sqlite_error(exc) or exc
+    if is_corruption(exc):
+        return StoreError(
+            ErrorKind.CORRUPT_DATABASE,
+            f"{subject} is damaged; restart Wherry to set it aside and start a new one.",
+        )
+    if code == _SQLITE_FULL:
+        return StoreError(ErrorKind.DISK_FULL, f"{subject} cannot grow because the disk is full.")
+    if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return StoreError(
+            ErrorKind.FILESYSTEM,
+            f"{subject} stayed locked by another Wherry for more than {BUSY_TIMEOUT:g} seconds.",
+        )
+    if code == _SQLITE_READONLY:
+        return StoreError(ErrorKind.PERMISSION, f"{subject} cannot be written; its file is read-only.")
+    if code in (_SQLITE_IOERR, _SQLITE_CANTOPEN):
+        return StoreError(ErrorKind.FILESYSTEM, f"{subject} could not be read or written ({detail}).")
+    return StoreError(ErrorKind.INTERNAL, f"{subject} could not be used ({detail}).")
 
 
 # Files SQLite keeps beside the database; a stale one must never meet a new database.
@@ -244,7 +274,7 @@ def _classified(exc: BaseException, path: Path) -> BaseException:
     if isinstance(exc, PeeweeException | sqlite3.Error):
         if is_corruption(exc):
             return _Damaged(str(exc))
-        return StoreError(ErrorKind.FILESYSTEM, f"Wherry cannot read its job list {path} ({exc}).")
+        return store_error(exc, f"The job list {path}")
     return exc
 
 

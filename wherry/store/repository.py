@@ -18,19 +18,16 @@ from typing import Any
 
 from peewee import PeeweeException, SqliteDatabase, chunked
 
-from wherry.core.errors import ErrorKind, StoreError
+from wherry.core.errors import ErrorKind
 from wherry.core.jobs import ChecksumSpec, Job, JobId, JobState, Mirror, Segment, utcnow
 from wherry.core.settings import Settings
-from wherry.store.db import BUSY_TIMEOUT, is_corruption, open_database, sqlite_error
+from wherry.store.db import open_database, store_error
 from wherry.store.models import JobRow, Rows, bind_rows
 
 __all__ = ["SqliteRepository", "open_store"]
 
 # Rows per INSERT, well under SQLite's limit of 32766 bound parameters per statement.
 _CHUNK = 500
-
-# Primary result codes from sqlite3.h.
-_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL = 5, 6, 8, 10, 13
 
 
 def open_store(path: Path) -> tuple[SqliteRepository, str | None]:
@@ -45,30 +42,7 @@ def _translated() -> Iterator[None]:
     try:
         yield
     except (PeeweeException, sqlite3.Error) as exc:
-        raise _store_error(exc) from exc
-
-
-def _store_error(exc: BaseException) -> StoreError:
-    if is_corruption(exc):
-        return StoreError(
-            ErrorKind.CORRUPT_DATABASE,
-            "The job list is damaged; restart Wherry to set it aside and start a new one.",
-        )
-    err = sqlite_error(exc)
-    code = getattr(err, "sqlite_errorcode", None)
-    primary = code & 0xFF if isinstance(code, int) else None
-    if primary == _SQLITE_FULL:
-        return StoreError(ErrorKind.DISK_FULL, "The disk holding the job list is full.")
-    if primary in (_SQLITE_BUSY, _SQLITE_LOCKED):
-        return StoreError(
-            ErrorKind.FILESYSTEM,
-            f"Another Wherry kept the job list locked for more than {BUSY_TIMEOUT:g} seconds.",
-        )
-    if primary == _SQLITE_READONLY:
-        return StoreError(ErrorKind.PERMISSION, "The job list cannot be written; its file is read-only.")
-    if primary == _SQLITE_IOERR:
-        return StoreError(ErrorKind.FILESYSTEM, f"The job list could not be read or written ({err}).")
-    return StoreError(ErrorKind.INTERNAL, f"The job list could not be used ({exc}).")
+        raise store_error(exc) from exc
 
 
 class SqliteRepository:
@@ -185,7 +159,10 @@ class SqliteRepository:
     def purge_finished(self, older_than: timedelta) -> int:
         """Forget finished jobs that finished more than ``older_than`` ago; return how many."""
         r = self._rows
-        cutoff = utcnow() - older_than
+        try:
+            cutoff = utcnow() - older_than
+        except OverflowError:
+            return 0  # older than the calendar goes back: nothing is that old
         with _translated():
             count: int = (
                 r.job.delete()
