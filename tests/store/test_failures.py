@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from store_samples import full_job, one_sentence, real_database, scribble_history_root
 
+from tests.store.store_samples import full_job, one_sentence, real_database, scribble_history_root
 from wherry.core import ErrorKind, Mirror, Segment, StoreError
 from wherry.store import SqliteRepository, open_store
 

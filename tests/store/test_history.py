@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from store_samples import full_job
-
+from tests.store.store_samples import full_job
 from wherry.store import SqliteRepository
 
 

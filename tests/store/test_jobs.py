@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from store_samples import full_job
 
+from tests.store.store_samples import full_job
 from wherry.core import ALGORITHMS, ChecksumSpec, ErrorKind, Job, JobState, Mirror, Segment
 from wherry.store import SqliteRepository, open_store
 

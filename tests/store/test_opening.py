@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from store_samples import full_job, one_sentence, real_database, scribble_history_root
 
+from tests.store.store_samples import full_job, one_sentence, real_database, scribble_history_root
 from wherry.core import ErrorKind, StoreError
 from wherry.store import open_store
 from wherry.store.migrations import CURRENT_VERSION

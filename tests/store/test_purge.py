@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from store_samples import full_job
 
+from tests.store.store_samples import full_job
 from wherry.core import JobState
 from wherry.core.jobs import utcnow
 from wherry.store import SqliteRepository

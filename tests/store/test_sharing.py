@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from store_samples import full_job
 
+from tests.store.store_samples import full_job
 from wherry.core import Settings, StoreError
 from wherry.store import SqliteRepository, open_store
 from wherry.store.db import connect, database_proxy
