@@ -52,6 +52,7 @@ class SqliteRepository:
     """
 
     def __init__(self, db: SqliteDatabase, path: Path) -> None:
+        """Wrap a database ``open_database`` has checked and migrated; use ``open_store`` instead."""
         self._db = db
         self._rows: Rows = bind_rows(db)
         self.path = path
