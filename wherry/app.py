@@ -66,6 +66,8 @@ def ui_state() -> QSettings:
 
 
 def compose(repository: SqliteRepository, settings: Settings, state: QSettings) -> Wherry:
+    # Quitting waits for the engine to stop; closing the window only asks for it.
+    QApplication.setQuitOnLastWindowClosed(False)
     bridge: Bridge | None = None
 
     def sink(event: Event) -> None:
@@ -119,7 +121,6 @@ def run_window(urls: list[str]) -> int:
     app.setApplicationName("Wherry")
     app.setDesktopFileName("wherry")
     app.setWindowIcon(app_icon())
-    app.setQuitOnLastWindowClosed(False)  # quitting waits for the engine to stop
 
     wanted = urls_from_arguments(urls, Path.cwd())
     name = server_name(paths.data_dir())
