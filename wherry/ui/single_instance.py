@@ -42,14 +42,18 @@ def hand_off(name: str, urls: Sequence[str], timeout_ms: int = 3000) -> bool:
         return False
     try:
         socket.write(json.dumps({"urls": list(urls)}).encode() + b"\n")
-        if not socket.waitForBytesWritten(timeout_ms):
-            return False
-        reply = b""
-        while not reply.endswith(b"\n"):
-            if not socket.waitForReadyRead(timeout_ms):
+        # waitForBytesWritten is false when nothing is pending, so ask only while something is.
+        while socket.bytesToWrite() > 0:
+            if not socket.waitForBytesWritten(timeout_ms):
                 return False
-            reply += bytes(socket.readAll().data())
-        return reply == _ACK
+        reply = b""
+        while True:
+            reply += bytes(socket.readAll().data())  # the answer may already be buffered
+            if reply.endswith(b"\n") or len(reply) > len(_ACK):
+                return reply == _ACK
+            if not socket.waitForReadyRead(timeout_ms):
+                log.info("No answer from %s: %s", name, socket.errorString())
+                return False
     finally:
         socket.disconnectFromServer()
 
@@ -72,16 +76,15 @@ class InstanceServer(QObject):
         self._buffers: dict[QLocalSocket, bytes] = {}
 
     def listen(self) -> bool:
-        """Start listening, taking over a socket a crashed instance left behind."""
-        if self._server.listen(self.name):
-            return True
+        """Start listening unless another instance answers; take over a socket left by a crash."""
         probe = QLocalSocket()
         probe.connectToServer(self.name)
         if probe.waitForConnected(500):
             probe.disconnectFromServer()
             log.warning("Another Wherry is already listening on %s", self.name)
             return False
-        # Nobody answers: the socket file is left over from a crash.
+        # Nobody answers: any socket file there is left over from a crash. (With socket options
+        # set, Qt would otherwise replace even a live socket, so the probe above must come first.)
         QLocalServer.removeServer(self.name)
         ok = self._server.listen(self.name)
         if not ok:
