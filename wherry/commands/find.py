@@ -19,8 +19,9 @@ def register(subparsers: Any) -> None:
         "find",
         help="find files by their checksum",
         description=(
-            "Find the files under DIRs whose digest is HEX (md5, sha1, sha256, sha512 or blake2b, "
-            "told apart by length, or written ALGO:HEX). Matches are printed as they are found. "
+            "Find the files under DIRs whose digest is HEX: md5, sha1, sha256, sha512 or blake2b, "
+            "known by its length (128 digits tries both sha512 and blake2b) or written ALGO:HEX. "
+            "Matches are printed as they are found. "
             "Exit status: 0 when something was found, 1 when nothing was, 2 for bad input."
         ),
     )
