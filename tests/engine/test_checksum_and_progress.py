@@ -60,7 +60,7 @@ async def test_checksum_mismatch_fails_with_both_digests_and_no_finished_file(ha
     assert done.state is JobState.FINISHED
     assert (harness.downloads / "bad.bin").read_bytes() == body
     assert len(flaky_server.requests_for("/bad.bin", "GET")) == 2
-    assert flaky_server.requests_for("/bad.bin", "GET")[1].headers["Range"] == "bytes=0-"
+    assert flaky_server.requests_for("/bad.bin", "GET")[1].headers["Range"].startswith("bytes=0-")
 
 
 async def test_a_drop_within_one_run_keeps_streaming_into_the_same_digest(harness, flaky_server):
@@ -165,7 +165,7 @@ async def test_pause_keeps_the_bytes_and_resume_continues(harness, flaky_server)
     done = await asyncio.wait_for(engine.wait(job.id), 20)
     assert done.state is JobState.FINISHED
     assert (harness.downloads / "pr.bin").read_bytes() == body
-    assert flaky_server.requests_for("/pr.bin", "GET")[-1].headers["Range"] == "bytes=100000-"
+    assert flaky_server.requests_for("/pr.bin", "GET")[-1].headers["Range"].startswith("bytes=100000-")
 
 
 async def test_cancel_removes_the_partial_file(harness, flaky_server):
@@ -235,7 +235,7 @@ async def test_a_write_failure_on_a_full_disk_pauses_and_keeps_the_bytes(harness
     done = await asyncio.wait_for(harness.engine.wait(job.id), 20)
     assert done.state is JobState.FINISHED
     assert (harness.downloads / "full.bin").read_bytes() == body
-    assert flaky_server.requests_for("/full.bin", "GET")[-1].headers["Range"] == f"bytes={kept}-"
+    assert flaky_server.requests_for("/full.bin", "GET")[-1].headers["Range"].startswith(f"bytes={kept}-")
 
 
 async def test_regression_pause_before_the_transfer_first_ran_settles_the_job(harness, flaky_server):

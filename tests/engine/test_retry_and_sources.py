@@ -69,7 +69,7 @@ async def test_a_stalled_body_is_detected_and_resumed(harness, flaky_server):
     assert job.state is JobState.FINISHED
     retries = harness.of_type(JobRetrying)
     assert [e.kind for e in retries] == [ErrorKind.STALLED]
-    assert flaky_server.requests_for("/stall.bin", "GET")[1].headers["Range"] == "bytes=120000-"
+    assert flaky_server.requests_for("/stall.bin", "GET")[1].headers["Range"].startswith("bytes=120000-")
     assert (harness.downloads / "stall.bin").read_bytes() == body
 
 
@@ -144,8 +144,8 @@ async def test_mirror_size_check_before_mixing_bytes(harness, flaky_server):
     rejected = [m for m in done.mirrors if m.rejected]
     assert [m.url for m in rejected] == [bad]
     assert "not used" in rejected[0].rejected
-    assert flaky_server.requests_for("/bad/b.bin", "GET")[0].headers["Range"] == "bytes=30000-"
-    assert flaky_server.requests_for("/good/b.bin", "GET")[0].headers["Range"] == "bytes=30000-"
+    assert flaky_server.requests_for("/bad/b.bin", "GET")[0].headers["Range"].startswith("bytes=30000-")
+    assert flaky_server.requests_for("/good/b.bin", "GET")[0].headers["Range"].startswith("bytes=30000-")
     assert "If-Range" not in flaky_server.requests_for("/good/b.bin", "GET")[0].headers
     assert (harness.downloads / "b.bin").read_bytes() == body
 

@@ -166,6 +166,7 @@ class Job:
     requested_name: str | None = None  # a name the user insisted on (``-o``)
     overwrite: bool = False
     connections: int = 1
+    speed_limit: int = 0  # bytes per second for this job alone; 0 is unlimited
     position: int = 0  # order in the queue; lower starts first
     total_size: int | None = None
     etag: str | None = None

@@ -39,8 +39,10 @@ from wherry.core.ports import JobRepository, Verifier
 from wherry.core.settings import Settings
 from wherry.engine.breaker import CircuitBreaker
 from wherry.engine.fetcher import CHUNK
+from wherry.engine.hosts import HostPool
 from wherry.engine.naming import sanitize_filename
-from wherry.engine.runner import RunContext, Runner
+from wherry.engine.ratelimit import TokenBucket
+from wherry.engine.runner import MAX_CONNECTIONS, RunContext, Runner
 
 __all__ = ["Engine", "validate_url"]
 
@@ -86,6 +88,8 @@ class Engine:
         self.settings = settings
         self.manage_all = manage_all
         self.breaker = CircuitBreaker(settings.breaker_threshold, settings.breaker_cooldown)
+        self.hosts = HostPool(self.breaker, settings.max_connections_per_host)
+        self.bucket = TokenBucket(settings.speed_limit)
         self._jobs: dict[JobId, Job] = {}
         self._order: list[JobId] = []
         self._runners: dict[JobId, Runner] = {}
@@ -100,7 +104,8 @@ class Engine:
 
     async def start(self) -> None:
         s = self.settings
-        connector = aiohttp.TCPConnector(limit=0, limit_per_host=s.max_connections_per_host)
+        # The host pool enforces the per-host cap and knows about it; the connector only pools.
+        connector = aiohttp.TCPConnector(limit=0, limit_per_host=0)
         self._session = aiohttp.ClientSession(
             connector=connector,
             timeout=aiohttp.ClientTimeout(
@@ -209,7 +214,7 @@ class Engine:
             requested_name=name,
             overwrite=request.overwrite,
             checksum=request.checksum,
-            connections=request.connections or self.settings.connections,
+            connections=max(1, min(request.connections or self.settings.connections, MAX_CONNECTIONS)),
             position=max((j.position for j in self._jobs.values()), default=-1) + 1,
             state=JobState.PAUSED if request.start_paused else JobState.QUEUED,
         )
@@ -313,7 +318,21 @@ class Engine:
         self.settings = settings
         self.breaker.threshold = settings.breaker_threshold
         self.breaker.cooldown = settings.breaker_cooldown
+        self.hosts.cap = settings.max_connections_per_host
+        self.bucket.rate = settings.speed_limit
+        for runner in self._runners.values():
+            runner.ctx.settings = settings
         self._schedule()
+
+    async def set_speed_limit(self, job_id: JobId, rate: int) -> None:
+        """Limit one job to ``rate`` bytes per second (0: no limit of its own), at once."""
+        job = self._jobs[job_id]
+        job.speed_limit = max(int(rate), 0)
+        runner = self._runners.get(job_id)
+        if runner is not None:
+            runner.bucket.rate = job.speed_limit
+        self.repository.save_job(job)
+        self._emit(JobChanged(job_id, "speed limit"))
 
     # ---- running -----------------------------------------------------------------------------
 
@@ -335,7 +354,8 @@ class Engine:
             repository=self.repository,
             verifier=self.verifier,
             settings=self.settings,
-            breaker=self.breaker,
+            hosts=self.hosts,
+            bucket=self.bucket,
             taken_names=self._taken_names,
             changed=self._changed,
             retrying=self._retrying,

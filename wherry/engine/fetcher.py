@@ -1,9 +1,10 @@
-"""One GET: ask for the bytes we lack, check the answer really carries them, stream to disk.
+"""One GET for one segment: ask for exactly the bytes it lacks, check the answer, stream to disk.
 
-Resume is correct by construction: the request carries ``Range`` and ``If-Range``; a 206 is
-used only when its Content-Range starts where we asked and its total is the size we know; a
-200 means the whole file is coming (it changed, or ranges are ignored), so writing restarts at
-byte 0. Bytes are never appended on trust.
+Resume is correct by construction: a request carries ``Range`` (bounded to the segment) and
+``If-Range``; a 206 is used only when its Content-Range is exactly the range asked for, with the
+total we know, and a Content-Length that agrees. A 200 means the whole file is coming (it
+changed, or ranges are ignored): a lone segment restarts at byte 0 with that same answer, a
+split download starts over. Bytes are never written where we cannot prove they belong.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from wherry.core.errors import ErrorKind, JobError, RetryableError, SourceError
+from wherry.core.jobs import Segment
 from wherry.engine.http_errors import error_for_status, translate_network_error
 from wherry.engine.probe import RemoteFile, describe
 from wherry.engine.sizes import human_size
 
 if TYPE_CHECKING:
-    from wherry.engine.runner import Runner
+    from wherry.engine.runner import Runner, Worker
 
 __all__ = ["CHUNK", "Fetcher", "RestartNeeded"]
 
@@ -37,53 +39,44 @@ class RestartNeeded(Exception):
         self.changed = changed  # False: the file is the same, the server just cannot resume
 
 
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or url
+
+
 class Fetcher:
     def __init__(self, runner: Runner) -> None:
         self.runner = runner
         self.job = runner.job
-        self.received = 0
 
-    async def fetch(self, url: str, is_mirror: bool) -> None:
+    async def fetch(self, worker: Worker, segment: Segment, url: str, is_mirror: bool) -> None:
         runner, job = self.runner, self.job
-        segment = runner._segment()
         position = segment.position
         if position > 0 and not job.accept_ranges:
             raise RestartNeeded("The server cannot continue an interrupted download; starting again.", False)
-        if position > 0:
-            self._check_part_on_disk(position)
         headers: dict[str, str] = {}
         if runner.use_range:
-            headers["Range"] = f"bytes={position}-"
+            last = "" if segment.end is None else str(segment.end - 1)
+            headers["Range"] = f"bytes={position}-{last}"
         if position > 0 and not is_mirror:
             # RFC 9110 §13.1.5: If-Range needs a strong validator; a date is the fallback.
             validator = _strong(job.etag) or job.last_modified
             if validator:
                 headers["If-Range"] = validator
-        await runner.prepare_hasher(position)
-        self.received = 0
+        worker.received = 0
         try:
             async with runner.ctx.session.get(url, headers=headers) as response:
                 remote = describe(response)
-                offset = await self._accept(remote, url, position, is_mirror)
-                await self._stream(response, offset, url)
+                offset = await self._accept(remote, url, segment, position, is_mirror)
+                await self._stream(response, worker, segment, offset, url)
         except (aiohttp.ClientError, TimeoutError, ConnectionError) as exc:
-            raise translate_network_error(exc, url, self.received) from exc
+            raise translate_network_error(exc, url, worker.received) from exc
 
-    def _check_part_on_disk(self, position: int) -> None:
-        path = self.job.part_path
-        try:
-            size = path.stat().st_size if path is not None else -1
-        except OSError:
-            size = -1
-        if size < position:
-            raise RestartNeeded(
-                "The partial file was missing or shorter than recorded; starting again.", False
-            )
-
-    async def _accept(self, remote: RemoteFile, url: str, position: int, is_mirror: bool) -> int:
+    async def _accept(
+        self, remote: RemoteFile, url: str, segment: Segment, position: int, is_mirror: bool
+    ) -> int:
         """Decide where this response's body goes, or raise; returns the offset to write at."""
         runner, job = self.runner, self.job
-        host = urlsplit(url).hostname or url
+        host = _host(url)
         if remote.status == 416:
             if position > 0:
                 raise RestartNeeded(f"{host} no longer has the bytes Wherry had; starting again.")
@@ -92,57 +85,79 @@ class Fetcher:
             raise RetryableError(ErrorKind.BAD_RESPONSE, f"{host} refused the byte range; asking again.", 0)
         if remote.status not in (200, 206):
             raise error_for_status(remote.status, url, remote.retry_after)
-        total = remote.total_size
-        if is_mirror and job.total_size is not None and total is not None and total != job.total_size:
-            raise SourceError(
-                ErrorKind.SIZE_MISMATCH,
-                f"The mirror {host} offers {human_size(total)}, not {human_size(job.total_size)}; "
-                "it was not used.",
-            )
+        if is_mirror:
+            runner.check_mirror(remote, url)
         if remote.status == 206:
-            return await self._accept_partial(remote, url, position, is_mirror)
+            return await self._accept_partial(remote, url, segment, position, is_mirror)
         # 200: the whole file follows, whatever we asked for.
+        alone = len(job.segments) == 1 and segment.start == 0
+        if is_mirror and job.accept_ranges and not alone:
+            raise SourceError(
+                ErrorKind.HTTP, f"The mirror {host} does not send parts of files; it was not used."
+            )
+        changed = self._changed(remote, is_mirror)
+        if not alone:
+            job.accept_ranges = False  # one connection from now on
+            raise RestartNeeded(
+                f"The file on {host} changed since the download began; starting again."
+                if changed
+                else f"{host} stopped sending parts of the file; starting again with one connection.",
+                changed,
+            )
         if position > 0:
-            changed = self._changed(remote, is_mirror)
-            if changed:
-                reason = f"The file on {host} changed since the download began; starting again."
-            else:
-                reason = f"{host} does not continue interrupted downloads; starting again."
-            job.accept_ranges = False
-            self._learn(remote, accept_ranges=False)
+            reason = (
+                f"The file on {host} changed since the download began; starting again."
+                if changed
+                else f"{host} does not continue interrupted downloads; starting again."
+            )
             await runner.restart(reason, changed)
-        else:
-            self._learn(remote, accept_ranges=False)
-        runner.decide_name(remote)
-        runner.check_space(total)
+        self._learn(remote, accept_ranges=False)
+        runner.probed(remote, split=False)
         return 0
 
-    async def _accept_partial(self, remote: RemoteFile, url: str, position: int, is_mirror: bool) -> int:
+    async def _accept_partial(
+        self, remote: RemoteFile, url: str, segment: Segment, position: int, is_mirror: bool
+    ) -> int:
         runner, job = self.runner, self.job
-        host = urlsplit(url).hostname or url
+        host = _host(url)
         span = remote.content_range
+        expected_end = None if segment.end is None else segment.end - 1
         wrong = (
             span is None
             or span.start != position
-            or (span.total is not None and span.end != span.total - 1)
+            or (expected_end is not None and span.end != expected_end)
+            or (expected_end is None and span.total is not None and span.end != span.total - 1)
             or (remote.content_length is not None and remote.content_length != span.end - span.start + 1)
+            or (job.total_size is not None and span.total is not None and span.total != job.total_size)
         )
+        if (
+            wrong
+            and position > 0
+            and span is not None
+            and job.total_size is not None
+            and span.total != job.total_size
+        ):
+            raise RestartNeeded(f"The file on {host} changed since the download began; starting again.")
         if wrong:
-            # Never write bytes whose place in the file we cannot trust; fall back to no ranges.
+            # Never write bytes whose place in the file we cannot trust. From a mirror: drop the
+            # mirror. From the primary: ask again without ranges, with one connection.
+            if is_mirror:
+                raise SourceError(
+                    ErrorKind.BAD_RESPONSE, f"The mirror {host} sent the wrong part of the file."
+                )
             runner.use_range = False
-            if position > 0:
+            job.accept_ranges = False
+            if position > 0 or len(job.segments) > 1:
                 raise RestartNeeded(f"{host} answered with the wrong byte range; starting again.", False)
             raise RetryableError(
                 ErrorKind.BAD_RESPONSE, f"{host} answered with the wrong byte range; asking again.", 0
             )
         assert span is not None
-        if position > 0:
-            if span.total != job.total_size or self._changed(remote, is_mirror):
-                raise RestartNeeded(f"The file on {host} changed since the download began; starting again.")
-        else:
+        if job.total_size is None:
             self._learn(remote, accept_ranges=True)
-            runner.decide_name(remote)
-        runner.check_space((job.total_size or 0) - position)
+            runner.probed(remote, split=True)
+        elif position > 0 and self._changed(remote, is_mirror):
+            raise RestartNeeded(f"The file on {host} changed since the download began; starting again.")
         return position
 
     def _changed(self, remote: RemoteFile, is_mirror: bool) -> bool:
@@ -155,7 +170,7 @@ class Fetcher:
         ):
             return True
         if is_mirror:
-            return False  # validators are per server; mirrors are matched by size (and checksum)
+            return False  # validators are per server; mirrors are matched by size and digest
         if job.etag and remote.etag:
             return job.etag != remote.etag
         if job.last_modified and remote.last_modified:
@@ -168,21 +183,25 @@ class Fetcher:
         job.accept_ranges = accept_ranges
         if remote.etag or remote.last_modified:
             job.etag, job.last_modified = remote.etag, remote.last_modified
-        segment = self.runner._segment()
-        segment.end = remote.total_size
+        if len(job.segments) == 1:
+            job.segments[0].end = remote.total_size
 
-    async def _stream(self, response: aiohttp.ClientResponse, offset: int, url: str) -> None:
+    async def _stream(
+        self, response: aiohttp.ClientResponse, worker: Worker, segment: Segment, offset: int, url: str
+    ) -> None:
         runner, job = self.runner, self.job
-        segment = runner._segment()
         part = runner.open_part()
-        if offset == 0 and segment.done == 0:
+        if offset == 0 and segment.done == 0 and len(job.segments) == 1:
             part.truncate(0)  # stale bytes from a run that never checkpointed
-        await runner.prepare_hasher(offset)
-        end = segment.end
+            if job.total_size:
+                part.preallocate(job.total_size)
         position = offset
         reader = response.content
         while True:
-            chunk = await reader.read(CHUNK)
+            end = segment.end  # may shrink while we read: another connection took our tail
+            if end is not None and position >= end:
+                break
+            chunk = await reader.read(runner.chunk_size())
             if not chunk:
                 break
             if end is not None and position + len(chunk) > end:
@@ -190,35 +209,32 @@ class Fetcher:
             try:
                 part.write_at(chunk, position)
             except JobError as error:
-                written = getattr(error, "written", 0)
-                segment.done += written
-                if error.kind is ErrorKind.DISK_FULL and end is not None:
-                    needed = end - position - written
-                    error = JobError(
-                        ErrorKind.DISK_FULL, f"The disk is full; {human_size(needed)} more is needed."
-                    )
-                raise error from None
+                segment.done += getattr(error, "written", 0)
+                if error.kind is ErrorKind.DISK_FULL and job.total_size is not None:
+                    needed = human_size(job.total_size - job.bytes_done)
+                    raise JobError(
+                        ErrorKind.DISK_FULL, f"The disk is full; {needed} more is needed."
+                    ) from error
+                raise
             size = len(chunk)
-            position += size
-            self.received += size
             segment.done += size
-            if runner.hasher is not None:
-                runner.hasher.update(chunk)
-                runner.hashed += size
-            runner.meter.add(size)
-            if end is not None and position >= end:
-                break
+            worker.received += size
+            runner.absorbed(worker, url, position, chunk)
+            position += size
+            await runner.throttle(size)
             # Yield now and then so one fast connection cannot starve the loop (and the UI).
             await asyncio.sleep(0)
+        end = segment.end
         if end is not None and position < end:
-            host = urlsplit(url).hostname or url
             raise RetryableError(
                 ErrorKind.NETWORK,
-                f"The connection to {host} closed after {human_size(position)} of {human_size(end)}.",
+                f"The connection to {_host(url)} closed after {human_size(position)} of {human_size(end)}.",
             )
         if end is None:
             segment.end = position
             job.total_size = position
+        if not response.content.at_eof():
+            response.close()  # our part is done; the rest of an open-ended answer is not needed
 
 
 def _strong(etag: str | None) -> str | None:

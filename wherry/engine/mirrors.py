@@ -1,23 +1,28 @@
-"""Which URL to use next: the primary first, then mirrors by priority, skipping broken hosts.
+"""Which URL a connection uses next: every usable source, fastest first, within host limits.
 
-A URL is used until it fails permanently (404, 403, TLS, wrong size) or keeps failing (its
-retry budget runs out); then the next one takes over. When every remaining host is parked by
-the circuit breaker, the job waits for the first cool-down to end.
+A URL is used until it fails permanently (404, 403, TLS, wrong size) or keeps failing (its retry
+budget runs out). Sources are ranked by measured speed per open connection, and a source nobody
+has measured yet is tried first so it gets measured (aria2's "feedback" selector works the same
+way). Hosts parked by the circuit breaker or at their connection cap are skipped; when nothing
+is usable the connection waits for a slot or for a cool-down to end.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from wherry.core.errors import ErrorKind, JobError, RetryableError, SourceError, WherryError
 from wherry.core.jobs import Job
-from wherry.engine.breaker import CircuitBreaker
+from wherry.engine.hosts import HostPool
 from wherry.engine.retry import RetryPolicy, RetryState
+from wherry.engine.stats import SpeedMeter
 
 __all__ = ["Sources", "host_of"]
+
+# When every host is parked or full, look again at least this often.
+_RECHECK = 1.0
 
 
 def host_of(url: str) -> str:
@@ -30,15 +35,17 @@ class Sources:
         self,
         job: Job,
         policy: RetryPolicy,
-        breaker: CircuitBreaker,
+        hosts: HostPool,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.job = job
         self.policy = policy
-        self.breaker = breaker
+        self.hosts = hosts
         self._clock = clock
         self._states: dict[str, RetryState] = {}
         self._exhausted: set[str] = set()
+        self._meters: dict[str, SpeedMeter] = {}
+        self._open: dict[str, int] = {}
         self.last_error: WherryError | None = None
 
     def candidates(self) -> list[str]:
@@ -47,17 +54,32 @@ class Sources:
     def is_mirror(self, url: str) -> bool:
         return url != self.job.url
 
-    async def next_url(self) -> str:
+    def meter(self, url: str) -> SpeedMeter:
+        return self._meters.setdefault(url, SpeedMeter(window=5.0, clock=self._clock))
+
+    def _score(self, url: str) -> float:
+        meter = self._meters.get(url)
+        if meter is None or not meter.measured():
+            return float("inf")
+        return meter.speed() / (self._open.get(url, 0) + 1)
+
+    async def acquire(self) -> str:
+        """A URL with a connection slot taken on its host; give it back with ``release``."""
         while True:
             candidates = self.candidates()
             if not candidates:
                 raise self.final_error()
-            for url in candidates:
-                if self.breaker.allow(host_of(url)):
+            ranked = sorted(candidates, key=self._score, reverse=True)  # stable: ties keep order
+            for url in ranked:
+                if self.hosts.try_acquire(host_of(url)):
+                    self._open[url] = self._open.get(url, 0) + 1
                     return url
-            wait = min(self.breaker.retry_in(host_of(url)) for url in candidates)
-            # The breaker parks hosts for its cool-down; waiting here is the policy, not a poll.
-            await asyncio.sleep(max(wait, 0.05))
+            parked = [self.hosts.breaker.retry_in(host_of(url)) for url in candidates]
+            await self.hosts.wait_for_room(min([_RECHECK, *(p for p in parked if p > 0)]))
+
+    def release(self, url: str) -> None:
+        self._open[url] -= 1
+        self.hosts.release(host_of(url))
 
     def retryable_failed(self, url: str, error: RetryableError, progressed: bool) -> float | None:
         """Record a transient failure; return the delay before retrying, or None to move on."""
@@ -66,7 +88,7 @@ class Sources:
             state.record_progress()
         now = self._clock()
         state.record_failure(now)
-        self.breaker.failed(host_of(url))
+        self.hosts.breaker.failed(host_of(url))
         delay = self.policy.delay(state.failures, error.retry_after)
         self.last_error = error
         if state.exhausted(now, delay):
@@ -87,7 +109,7 @@ class Sources:
                 mirror.rejected = error.message
 
     def succeeded(self, url: str) -> None:
-        self.breaker.succeeded(host_of(url))
+        self.hosts.breaker.succeeded(host_of(url))
         state = self._states.get(url)
         if state:
             state.record_progress()

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
+import ctypes.util
 import errno
 import os
+import sys
 from pathlib import Path
 
 from wherry.core.errors import ErrorKind, JobError
@@ -19,6 +22,24 @@ except ImportError:  # Windows: no advisory locks; two writers are prevented by 
 __all__ = ["PartFile", "finalize"]
 
 _sync = getattr(os, "fdatasync", os.fsync)  # macOS has no fdatasync
+
+
+def _linux_fallocate() -> object | None:
+    # os.posix_fallocate falls back to writing zeros where the file system lacks fallocate;
+    # calling fallocate(2) directly fails instead, and then a sparse ftruncate is used.
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        function = libc.fallocate
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_longlong, ctypes.c_longlong]
+    function.restype = ctypes.c_int
+    return function
+
+
+_fallocate = _linux_fallocate()
 
 
 class PartFile:
@@ -59,6 +80,20 @@ class PartFile:
             os.ftruncate(self._fd, length)
         except OSError as exc:
             raise translate_disk_error(exc, str(self.path)) from exc
+
+    def preallocate(self, size: int) -> None:
+        """Reserve ``size`` bytes now, so a full disk shows at the start, never by zero-filling."""
+        if size <= 0 or self.size() >= size:
+            return
+        if _fallocate is not None:
+            if _fallocate(self._fd, 0, 0, size) == 0:  # type: ignore[operator]
+                return
+            error = ctypes.get_errno()
+            if error in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                raise translate_disk_error(
+                    OSError(error, os.strerror(error)), str(self.path), size - self.size()
+                )
+        self.truncate(size)
 
     def write_at(self, data: bytes | memoryview, offset: int) -> int:
         """Write all of ``data`` at ``offset``; on failure, raise with how much did get written."""

@@ -39,6 +39,7 @@ class RemoteFile:
     filename: str | None  # from Content-Disposition, unsanitised
     final_url: str
     retry_after: str | None = None
+    digest: str | None = None  # RFC 9530 Repr-Digest (or RFC 3230 Digest), compared between mirrors
 
     @property
     def strong_etag(self) -> str | None:
@@ -103,4 +104,5 @@ def describe(response: ClientResponse) -> RemoteFile:
         filename=filename,
         final_url=str(response.url),
         retry_after=headers.get("Retry-After"),
+        digest=headers.get("Repr-Digest") or headers.get("Digest") or None,
     )

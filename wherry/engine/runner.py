@@ -1,17 +1,23 @@
-"""One job from first byte to final name: fetch (with retries and mirrors), verify, finalize.
+"""One job from first byte to final name: connections fill segments, then verify and finalize.
 
-The runner raises JobError when the job must stop (the engine decides whether that pauses or
-fails it) and returns normally when the file sits complete at its final path.
+Each connection (a ``Worker``) takes an unfinished segment nobody holds, or splits the largest
+remaining one, and fetches it from the best available source, retrying on its own. The first
+answer of a fresh download is the probe: once it shows the size and range support, the other
+connections start. A connection far slower than its peers is replaced. The runner raises
+JobError when the job must stop (the engine decides whether that pauses or fails it) and returns
+normally when the file sits complete at its final path.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import shutil
+import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
@@ -27,23 +33,31 @@ from wherry.core.errors import (
 from wherry.core.jobs import Job, Segment
 from wherry.core.ports import Hasher, JobRepository, Verifier
 from wherry.core.settings import Settings
-from wherry.engine.breaker import CircuitBreaker
 from wherry.engine.checkpoint import Checkpointer
-from wherry.engine.fetcher import Fetcher, RestartNeeded
+from wherry.engine.fetcher import CHUNK, Fetcher, RestartNeeded
+from wherry.engine.hosts import HostPool
+from wherry.engine.http_errors import translate_disk_error
 from wherry.engine.mirrors import Sources, host_of
 from wherry.engine.naming import sanitize_filename, unique_name
 from wherry.engine.partfile import PartFile, finalize
+from wherry.engine.planner import claimable, contiguous_prefix, split_largest
+from wherry.engine.prefix_hash import PrefixHasher
 from wherry.engine.probe import RemoteFile, url_filename
+from wherry.engine.ratelimit import TokenBucket
 from wherry.engine.retry import RetryPolicy
 from wherry.engine.sizes import human_size
 from wherry.engine.stats import SpeedMeter
 
-__all__ = ["RunContext", "Runner"]
+__all__ = ["MAX_CONNECTIONS", "RunContext", "Runner", "Worker"]
 
 log = logging.getLogger(__name__)
 
+MAX_CONNECTIONS = 32
 # A file that changes on every request would restart forever; past this, give up and say so.
 MAX_RESTARTS = 5
+# A connection is judged slow only after this long, and only against peers 10x faster.
+SLOW_GRACE = 5.0
+SLOW_RATIO = 0.1
 
 
 @dataclass
@@ -54,7 +68,8 @@ class RunContext:
     repository: JobRepository
     verifier: Verifier
     settings: Settings
-    breaker: CircuitBreaker
+    hosts: HostPool
+    bucket: TokenBucket  # the global speed limit
     taken_names: Callable[[Job], set[str]]
     changed: Callable[[Job, str], None]  # save the job and tell listeners
     retrying: Callable[[Job, WherryError, int, float], None]
@@ -62,20 +77,41 @@ class RunContext:
     note: Callable[[Job, str], None]  # a line in the job's history
 
 
+@dataclass(eq=False)
+class Worker:
+    """One connection's state, read by the slow-connection watcher."""
+
+    index: int
+    meter: SpeedMeter = field(default_factory=lambda: SpeedMeter(window=3.0))
+    segment: Segment | None = None
+    task: asyncio.Task[None] | None = None
+    started: float = 0.0
+    received: int = 0
+    replaced: bool = False
+
+
 class Runner:
     def __init__(self, job: Job, ctx: RunContext) -> None:
         self.job = job
         self.ctx = ctx
         self.meter = SpeedMeter()
+        self.bucket = TokenBucket(job.speed_limit)
         self.checkpoint = Checkpointer(job, ctx.repository, ctx.settings.checkpoint_interval)
+        self.fetcher = Fetcher(self)
         self.part: PartFile | None = None
-        self.hasher: Hasher | None = None
-        self.hashed = 0  # bytes the hasher has absorbed, always a prefix of the file
+        self.hash: PrefixHasher | None = None
+        self._hash_seed: tuple[Hasher, int] | None = None
         self.restarts = 0
         self.use_range = True
-        # The furthest any attempt got: only passing it counts as progress for the retry budget,
-        # so a server that restarts from zero on every drop cannot retry forever.
-        self.high_water = 0
+        # The furthest each segment (by start) ever got: only passing it counts as progress for
+        # the retry budget, so a server that restarts from zero on every drop cannot retry forever.
+        self.reached: dict[int, int] = {}
+        self.workers: list[Worker] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self._busy: set[int] = set()
+        self._group: asyncio.TaskGroup | None = None
+        self._primary_digest: str | None = None
+        self.sources = Sources(job, self._policy(), ctx.hosts)
 
     # ---- lifecycle ---------------------------------------------------------------------------
 
@@ -88,49 +124,203 @@ class Runner:
 
     async def _close(self) -> None:
         try:
+            if self.hash is not None:
+                await self.hash.close()
             await self.checkpoint.stop()
         finally:
             if self.part is not None:
                 self.part.close()
 
-    # ---- fetching with retries and mirrors ---------------------------------------------------
-
-    def _segment(self) -> Segment:
-        if not self.job.segments:
-            self.job.segments.append(Segment(0, self.job.total_size))
-        return self.job.segments[0]
-
     def _policy(self) -> RetryPolicy:
         s = self.ctx.settings
         return RetryPolicy(s.retry_base_delay, s.retry_max_delay, s.retry_max_tries, s.retry_max_seconds)
 
+    def connections(self) -> int:
+        return max(1, min(self.job.connections, MAX_CONNECTIONS))
+
+    # ---- connections -------------------------------------------------------------------------
+
+    def _finished(self) -> bool:
+        return bool(self.job.segments) and all(s.complete for s in self.job.segments)
+
     async def _download(self) -> None:
-        sources = Sources(self.job, self._policy(), self.ctx.breaker)
-        fetcher = Fetcher(self)
-        while not self._segment().complete:
-            url = await sources.next_url()
-            before = max(self.high_water, self.job.bytes_done)
+        if not self.job.segments:
+            self.job.segments = [Segment(0, self.job.total_size)]
+        while not self._finished():
             try:
-                await fetcher.fetch(url, is_mirror=sources.is_mirror(url))
-                sources.succeeded(url)
+                await self._run_workers()
             except RestartNeeded as restart:
                 await self.restart(restart.reason, restart.changed)
+
+    def _check_part_on_disk(self) -> None:
+        """The .part file must still hold what the store counts, or nothing past it is trusted."""
+        job = self.job
+        if job.bytes_done == 0:
+            return
+        path = job.part_path
+        furthest = max(s.position for s in job.segments)
+        try:
+            size = path.stat().st_size if path is not None else -1
+        except OSError:
+            size = -1
+        if size < furthest:
+            raise RestartNeeded(
+                "The partial file was missing or shorter than recorded; starting again.", False
+            )
+
+    async def _run_workers(self) -> None:
+        self._check_part_on_disk()
+        await self._prepare_hash()
+        job = self.job
+        known = job.total_size is not None and job.accept_ranges
+        self.workers, self._tasks, self._busy = [], [], set()
+        try:
+            async with asyncio.TaskGroup() as group:
+                self._group = group
+                for _ in range(self.connections() if known else 1):
+                    self._spawn()
+                group.create_task(self._watch_slow(), name=f"slow-watch-{job.id}")
+        except BaseExceptionGroup as errors:
+            raise _most_serious(errors) from None
+        finally:
+            self._group = None
+
+    def _spawn(self) -> None:
+        assert self._group is not None
+        worker = Worker(len(self.workers))
+        self.workers.append(worker)
+        self._tasks.append(
+            self._group.create_task(self._work(worker), name=f"conn-{self.job.id}-{worker.index}")
+        )
+
+    def _claim(self) -> Segment | None:
+        segments = self.job.segments
+        index = claimable(segments, self._busy)
+        if index is None and self.job.accept_ranges and self.job.total_size:
+            index = split_largest(segments, self.ctx.settings.min_split_size)
+        if index is None:
+            return None
+        segment = segments[index]
+        self._busy.add(id(segment))
+        return segment
+
+    async def _work(self, worker: Worker) -> None:
+        while True:
+            segment = self._claim()
+            if segment is None:
+                return
+            worker.segment = segment
+            try:
+                await self._fill(worker, segment)
+            finally:
+                self._busy.discard(id(segment))
+                worker.segment = None
+
+    async def _fill(self, worker: Worker, segment: Segment) -> None:
+        while not segment.complete:
+            url = await self.sources.acquire()
+            before = max(segment.position, self.reached.get(segment.start, 0))
+            worker.replaced, worker.started = False, time.monotonic()
+            worker.meter.reset()
+            try:
+                worker.task = asyncio.create_task(
+                    self.fetcher.fetch(worker, segment, url, self.sources.is_mirror(url))
+                )
+                try:
+                    await worker.task
+                except asyncio.CancelledError:
+                    current = asyncio.current_task()
+                    if worker.replaced and current is not None and not current.cancelling():
+                        self.ctx.note(self.job, f"A slow connection to {host_of(url)} was replaced.")
+                        continue
+                    raise
+                finally:
+                    worker.task = None
+                self.sources.succeeded(url)
+                if segment.end is None:
+                    return  # a body of unknown length ended cleanly: that was all of it
             except RetryableError as error:
-                progressed = self.job.bytes_done > before
-                self.high_water = max(before, self.job.bytes_done)
-                delay = sources.retryable_failed(url, error, progressed)
+                self.reached[segment.start] = max(before, segment.position)
+                delay = self.sources.retryable_failed(url, error, segment.position > before)
                 if delay is None:
                     self.ctx.note(self.job, f"Gave up on {host_of(url)}: {error.message}")
                     continue
-                attempt = sources.tries(url)
-                self.ctx.retrying(self.job, error, attempt, delay)
+                self.ctx.retrying(self.job, error, self.sources.tries(url), delay)
                 await self.checkpoint.flush()
                 await asyncio.sleep(delay)
             except SourceError as error:
-                sources.source_failed(url, error)
-                if sources.is_mirror(url):
+                self.sources.source_failed(url, error)
+                if self.sources.is_mirror(url):
                     self.ctx.changed(self.job, "mirror")
                 self.ctx.note(self.job, error.message)
+            finally:
+                self.sources.release(url)
+
+    async def _watch_slow(self) -> None:
+        """Replace a connection running far slower than its peers (it reconnects, maybe elsewhere)."""
+        while any(not task.done() for task in self._tasks):
+            await asyncio.sleep(1.0)
+            now = time.monotonic()
+            active = [w for w in self.workers if w.task is not None and not w.task.done()]
+            if len(active) < 2:
+                continue
+            for worker in active:
+                others = [w.meter.speed() for w in active if w is not worker]
+                left = worker.segment.remaining if worker.segment else 0
+                if (
+                    now - worker.started > SLOW_GRACE
+                    and (left or 0) > self.ctx.settings.min_split_size
+                    and worker.meter.speed() < SLOW_RATIO * statistics.median(others)
+                    and worker.task is not None
+                ):
+                    worker.replaced = True
+                    worker.task.cancel()
+
+    # ---- what the fetcher reports ------------------------------------------------------------
+
+    def probed(self, remote: RemoteFile, split: bool) -> None:
+        """The first answer of a fresh download: fix the name, check space, start more connections."""
+        self.decide_name(remote)
+        self.check_space(self.job.total_size)
+        self._primary_digest = remote.digest
+        if split and self._group is not None and self.job.total_size:
+            for _ in range(self.connections() - 1):
+                self._spawn()
+        self.ctx.changed(self.job, "probed")
+
+    def check_mirror(self, remote: RemoteFile, url: str) -> None:
+        """A mirror's bytes are mixed in only if it serves the same size (and digest, if both say)."""
+        job, host = self.job, host_of(url)
+        if (
+            job.total_size is not None
+            and remote.total_size is not None
+            and remote.total_size != job.total_size
+        ):
+            raise SourceError(
+                ErrorKind.SIZE_MISMATCH,
+                f"The mirror {host} offers {human_size(remote.total_size)}, "
+                f"not {human_size(job.total_size)}; it was not used.",
+            )
+        if self._primary_digest and remote.digest and remote.digest != self._primary_digest:
+            raise SourceError(
+                ErrorKind.SIZE_MISMATCH, f"The mirror {host} announces a different digest; it was not used."
+            )
+
+    def absorbed(self, worker: Worker, url: str, offset: int, chunk: bytes) -> None:
+        size = len(chunk)
+        self.meter.add(size)
+        worker.meter.add(size)
+        self.sources.meter(url).add(size)
+        if self.hash is not None:
+            self.hash.feed(offset, chunk)
+            self.hash.poke()
+
+    def chunk_size(self) -> int:
+        return min(self.ctx.bucket.chunk_size(CHUNK), self.bucket.chunk_size(CHUNK))
+
+    async def throttle(self, size: int) -> None:
+        await self.ctx.bucket.consume(size)
+        await self.bucket.consume(size)
 
     async def restart(self, reason: str, changed: bool = True) -> None:
         """Throw away what is on disk and begin again at byte 0, saying why."""
@@ -140,17 +330,21 @@ class Runner:
                 ErrorKind.REMOTE_CHANGED,
                 "The file on the server kept changing during the download; try again later.",
             )
-        self.job.segments = [Segment(0, self.job.total_size)]
-        self.hasher = None
-        self.hashed = 0
+        job = self.job
+        if changed:
+            job.total_size = None  # the next answer describes the new file
+        job.segments = [Segment(0, job.total_size if job.accept_ranges else None)]
+        if self.hash is not None:
+            await self.hash.close()
+        self.hash, self._hash_seed = None, None
         if self.part is not None:
             self.part.truncate(0)
         self.checkpoint.forget()
         self.meter.reset()
-        self.ctx.note(self.job, reason)
-        self.ctx.changed(self.job, "restarted")
+        self.ctx.note(job, reason)
+        self.ctx.changed(job, "restarted")
 
-    # ---- things the fetcher asks of the job --------------------------------------------------
+    # ---- names, space, files -----------------------------------------------------------------
 
     def decide_name(self, remote: RemoteFile) -> None:
         """Fix the final file name from the first response; never changes afterwards."""
@@ -163,10 +357,10 @@ class Runner:
             suggested = remote.filename or url_filename(remote.final_url) or url_filename(job.url)
             name = sanitize_filename(suggested)
             job.filename = unique_name(Path(job.directory), name, self.ctx.taken_names(job))
-        self.ctx.changed(job, "name")
 
-    def check_space(self, remaining: int | None) -> None:
-        if not remaining:
+    def check_space(self, total: int | None) -> None:
+        remaining = (total or 0) - self.job.bytes_done
+        if remaining <= 0:
             return
         try:
             free = shutil.disk_usage(self.job.directory).free
@@ -180,41 +374,40 @@ class Runner:
     def open_part(self) -> PartFile:
         if self.part is None:
             path = self.job.part_path
-            assert path is not None, "name is decided before the first byte"
+            assert path is not None, "the name is decided before the first byte"
             self.part = PartFile.open(path)
             self.checkpoint.part = self.part
             self.checkpoint.start()
+        if self.hash is None and self._hash_seed is not None:
+            hasher, hashed = self._hash_seed
+            self.hash = PrefixHasher(hasher, hashed, self.part, lambda: contiguous_prefix(self.job.segments))
         return self.part
 
-    async def prepare_hasher(self, position: int) -> None:
-        """Make the streaming digest cover exactly the bytes before ``position``."""
+    async def _prepare_hash(self) -> None:
+        """Seed the digest with the bytes already on disk (read once), or start it empty."""
         checksum = self.job.checksum
-        if checksum is None or (self.hasher is not None and self.hashed == position):
+        if checksum is None or self.hash is not None or self._hash_seed is not None:
             return
-        if position == 0:
-            from hashlib import new
-
-            self.hasher = new(checksum.algorithm)
+        prefix = contiguous_prefix(self.job.segments)
+        path = self.job.part_path
+        if prefix == 0 or path is None or not path.exists():
+            self._hash_seed = (hashlib.new(checksum.algorithm), 0)
         else:
-            path = self.job.part_path
-            assert path is not None
-            self.hasher = await self.ctx.verifier.hash_prefix(path, checksum.algorithm, position)
-        self.hashed = position
+            self._hash_seed = (await self.ctx.verifier.hash_prefix(path, checksum.algorithm, prefix), prefix)
 
     # ---- the end -----------------------------------------------------------------------------
 
     async def _complete(self) -> None:
         job = self.job
-        segment = self._segment()
         if job.total_size is None:
-            job.total_size = segment.position
+            job.total_size = sum(s.done for s in job.segments)
+        await self._prepare_hash()
         part = self.open_part()  # an empty file still needs its .part to rename
         await self.checkpoint.flush()
         if job.checksum is not None:
             self.ctx.verifying(job)
-            await self.prepare_hasher(segment.position)
-            assert self.hasher is not None
-            job.actual_digest = self.hasher.hexdigest()
+            assert self.hash is not None
+            job.actual_digest = await self.hash.finish(job.total_size)
             self.ctx.changed(job, "digest")
             if job.actual_digest != job.checksum.hexdigest:
                 raise JobError(
@@ -230,11 +423,10 @@ class Runner:
         part, target = job.part_path, job.target
         assert part is not None
         assert target is not None
-        started = time.monotonic()
-        while True:
+        for _ in range(100):
             try:
                 finalize(part, target, job.overwrite)
-                break
+                return
             except FileExistsError as exc:
                 if job.requested_name:
                     raise JobError(
@@ -250,8 +442,24 @@ class Runner:
                 part, target = new_part, Path(job.directory, new_name)
                 self.ctx.changed(job, "name")
             except OSError as exc:
-                from wherry.engine.http_errors import translate_disk_error
-
                 raise translate_disk_error(exc, str(target)) from exc
-            if time.monotonic() - started > 5:
-                raise JobError(ErrorKind.FILE_EXISTS, f"No free name for {job.filename} could be found.")
+        raise JobError(ErrorKind.FILE_EXISTS, f"No free name for {job.filename} could be found.")
+
+
+def _most_serious(errors: BaseExceptionGroup) -> BaseException:
+    """Of the errors several connections raised at once, the one that decides the job's fate."""
+    flat: list[BaseException] = []
+
+    def walk(group: BaseExceptionGroup) -> None:
+        for error in group.exceptions:
+            if isinstance(error, BaseExceptionGroup):
+                walk(error)
+            else:
+                flat.append(error)
+
+    walk(errors)
+    for kind in (JobError, RestartNeeded, WherryError):
+        for error in flat:
+            if isinstance(error, kind):
+                return error
+    return flat[0]

@@ -39,6 +39,10 @@ class SpeedMeter:
         span = max(now - t0, 0.5)
         return (self._total - b0) / span if len(self._samples) > 1 else 0.0
 
+    def measured(self) -> bool:
+        """True once there are samples spanning some time to compute a speed from."""
+        return len(self._samples) > 1
+
     def reset(self) -> None:
         self._samples.clear()
 

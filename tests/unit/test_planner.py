@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wherry.core.jobs import Segment
+from wherry.engine.planner import ALIGN, claimable, contiguous_prefix, split_largest, tiles
+
+MIB = 1024 * 1024
+
+
+def test_split_gives_the_second_half_of_the_largest_remaining_piece():
+    segments = [Segment(0, 10 * MIB, 2 * MIB)]
+    index = split_largest(segments, MIB)
+    assert index == 1
+    assert segments[0].end == segments[1].start == 6 * MIB
+    assert segments[1].end == 10 * MIB
+    assert tiles(segments, 10 * MIB)
+
+
+def test_pieces_below_twice_the_minimum_are_left_alone():
+    segments = [Segment(0, 3 * MIB, 2 * MIB)]
+    assert split_largest(segments, MIB) is None
+    assert segments == [Segment(0, 3 * MIB, 2 * MIB)]
+
+
+def test_claimable_skips_busy_and_finished_segments():
+    a, b, c = Segment(0, 10, 10), Segment(10, 20, 3), Segment(20, 30, 0)
+    assert claimable([a, b, c], busy={id(b)}) == 2
+    assert claimable([a, b, c], busy={id(b), id(c)}) is None
+
+
+def test_contiguous_prefix_stops_at_the_first_hole():
+    segments = [Segment(0, 100, 100), Segment(100, 200, 50), Segment(200, 300, 100)]
+    assert contiguous_prefix(segments) == 150
+    segments[1].done = 100
+    assert contiguous_prefix(segments) == 300
+
+
+@st.composite
+def downloads(draw):
+    total = draw(st.integers(min_value=0, max_value=512 * MIB))
+    min_split = draw(st.sampled_from([ALIGN, 64 * 1024, MIB]))
+    steps = draw(st.lists(st.tuples(st.floats(0, 1), st.integers(0, 1000)), max_size=40))
+    return total, min_split, steps
+
+
+@given(downloads())
+def test_splitting_and_progress_never_overlap_leave_holes_or_lose_bytes(case):
+    total, min_split, steps = case
+    segments = [Segment(0, total, 0)]
+    for fraction, pick in steps:
+        # Some connection makes progress on some segment, then another one asks for work.
+        segment = segments[pick % len(segments)]
+        left = segment.remaining or 0
+        segment.done += int(left * fraction)
+        before = sum(s.done for s in segments)
+        index = split_largest(segments, min_split)
+        assert tiles(segments, total)
+        assert sum(s.done for s in segments) == before  # no byte forgotten or invented
+        if index is not None:
+            new = segments[index]
+            assert new.done == 0
+            assert new.start % ALIGN == 0
+            assert new.end - new.start >= min_split
+            assert segments[index - 1].remaining >= min_split
+    assert 0 <= contiguous_prefix(segments) <= total

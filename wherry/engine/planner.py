@@ -1,0 +1,76 @@
+"""Segments of a file and how connections share them. Pure: no I/O, no clock.
+
+Segments are kept sorted by start and always tile the file exactly: each ends where the next
+begins, the last ends at the file size. A connection that runs out of work takes the second half
+of the largest remaining piece (aria2's and KGet's approach), so the tail of a download never
+waits on one slow connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from wherry.core.jobs import Segment
+
+__all__ = ["ALIGN", "claimable", "contiguous_prefix", "split_largest", "tiles"]
+
+# Split points on 4 KiB boundaries keep writes aligned with pages and disk blocks.
+ALIGN = 4096
+
+
+def contiguous_prefix(segments: Sequence[Segment]) -> int:
+    """How many bytes from offset 0 are on disk without a hole."""
+    end = 0
+    for segment in segments:
+        if segment.start != end:
+            break
+        end = segment.position
+        if not segment.complete:
+            break
+    return end
+
+
+def claimable(segments: Sequence[Segment], busy: Collection[int]) -> int | None:
+    """Index of the first unfinished segment nobody is fetching, if any."""
+    for index, segment in enumerate(segments):
+        if not segment.complete and id(segment) not in busy:
+            return index
+    return None
+
+
+def split_largest(segments: list[Segment], min_split: int) -> int | None:
+    """Split the segment with the most bytes left; return the new segment's index, or None.
+
+    The victim keeps its first half (its connection goes on undisturbed); the new segment starts
+    at an aligned offset in the middle of what remains. Pieces smaller than ``min_split`` are
+    not split.
+    """
+    best, best_left = None, 0
+    for index, segment in enumerate(segments):
+        left = segment.remaining
+        if left is not None and left > best_left:
+            best, best_left = index, left
+    if best is None or best_left < 2 * min_split:
+        return None
+    victim = segments[best]
+    assert victim.end is not None
+    at = victim.position + best_left // 2
+    at -= at % ALIGN
+    if at - victim.position < min_split or victim.end - at < min_split:
+        return None
+    new = Segment(at, victim.end, 0)
+    victim.end = at
+    segments.insert(best + 1, new)
+    return best + 1
+
+
+def tiles(segments: Sequence[Segment], total: int) -> bool:
+    """True when the segments cover [0, total) exactly, in order, each within its bounds."""
+    position = 0
+    for segment in segments:
+        if segment.start != position or segment.end is None or segment.end < segment.start:
+            return False
+        if not 0 <= segment.done <= segment.end - segment.start:
+            return False
+        position = segment.end
+    return position == total
