@@ -549,6 +549,14 @@ def probe_wherry(explicit: str | None) -> tuple[str | None, str]:
     return None, "no wherry executable found (looked for .venv/bin/wherry and PATH)"
 
 
+def wherry_log_tail(run_dir: Path) -> str:
+    """The end of Wherry's own log in the run's WHERRY_HOME: where its tracebacks go."""
+    logs = sorted(run_dir.glob("home-*/*.log"), key=lambda p: p.stat().st_mtime)
+    if not logs:
+        return ""
+    return f"\n--- {logs[-1]} (kept) ---\n{tail(logs[-1], 25)}"
+
+
 def tail_text(text: str, lines: int = 3) -> str:
     return " | ".join(text.strip().splitlines()[-lines:])
 
@@ -675,6 +683,7 @@ def timed_rounds(
         if run.returncode != 0:
             raise BenchError(
                 f"{scenario}: {' '.join(argv)} exited {run.returncode}\n{tail(Path(f'{stem}.err'))}"
+                + wherry_log_tail(run_dir)
             )
         verify_output(out, ctx.source, f"{scenario}, {name}, {label}")
         if rnd:
@@ -928,7 +937,7 @@ def scenario_resume(ctx: Context) -> None:
             hint = "use a larger --size" if code == 0 else f"it exited {code}"
             raise BenchError(
                 f"resume: the first run ended before it could be killed at {ctx.args.kill_at:.0%} "
-                f"({hint})\n{tail(logs / 'resume-1.err')}"
+                f"({hint})\n{tail(logs / 'resume-1.err')}" + wherry_log_tail(run_dir)
             )
         part, allocated, prealloc = part_progress(out.parent, out, size)
         if prealloc:
@@ -960,7 +969,10 @@ def scenario_resume(ctx: Context) -> None:
         argv, env, logs / "resume-2", "wherry (rerun)", ctx.timeout(SLOW_RATE_BYTES * n)
     )
     if second.returncode != 0:
-        raise BenchError(f"resume: the rerun exited {second.returncode}\n{tail(logs / 'resume-2.err')}")
+        raise BenchError(
+            f"resume: the rerun exited {second.returncode}\n{tail(logs / 'resume-2.err')}"
+            + wherry_log_tail(run_dir)
+        )
     verify_output(out, ctx.source, "resume, after the rerun")
     wait_log_quiet(log)
     lines2, _ = read_access_log(log, offset1)
