@@ -7,13 +7,15 @@ exits if one took them; otherwise it becomes that instance.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
+import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
 from wherry import paths
@@ -85,6 +87,35 @@ def compose(repository: SqliteRepository, settings: Settings, state: QSettings) 
     return Wherry(repository, engine, bridge, model, tray, window)
 
 
+class _SignalWakeup:
+    """Quit cleanly on SIGTERM / SIGINT even while Qt sleeps.
+
+    Python runs its signal handlers only between bytecodes, and an idle Qt loop runs none; the
+    wake-up fd makes the signal readable on a socket Qt watches, which runs Python at once.
+    """
+
+    def __init__(self, quit_now: asyncio.Event) -> None:
+        loop = asyncio.get_running_loop()
+        self._reader, self._writer = socket.socketpair()
+        for end in (self._reader, self._writer):
+            end.setblocking(False)
+        self._previous_fd = signal.set_wakeup_fd(self._writer.fileno())
+        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read)
+        self._notifier.activated.connect(self._drain)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: loop.call_soon_threadsafe(quit_now.set))
+
+    def _drain(self) -> None:
+        with contextlib.suppress(OSError):
+            self._reader.recv(256)
+
+    def close(self) -> None:
+        self._notifier.setEnabled(False)
+        signal.set_wakeup_fd(self._previous_fd)
+        self._reader.close()
+        self._writer.close()
+
+
 async def _serve(app: QApplication, server: InstanceServer, urls: list[str]) -> int:
     try:
         repository, notice = open_store(paths.database_path())
@@ -95,9 +126,7 @@ async def _serve(app: QApplication, server: InstanceServer, urls: list[str]) -> 
     quit_now = asyncio.Event()
     wherry.window.quit_requested.connect(quit_now.set)
     server.urls_received.connect(wherry.window.commands.receive_urls)
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: loop.call_soon_threadsafe(quit_now.set))
+    wakeup = _SignalWakeup(quit_now)
     await wherry.start()
     wherry.window.show()
     wherry.tray.show()
@@ -108,6 +137,7 @@ async def _serve(app: QApplication, server: InstanceServer, urls: list[str]) -> 
     await quit_now.wait()
     server.close()  # no hand-offs into a closing store
     await wherry.shut_down()
+    wakeup.close()
     return 0
 
 

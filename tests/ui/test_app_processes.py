@@ -1,0 +1,130 @@
+"""The window as real processes: a second launch hands over its URLs; a killed one resumes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtNetwork import QLocalSocket
+
+from tests.helpers.flaky_server import FaultPlan
+from wherry import paths
+from wherry.core import JobState
+from wherry.store import open_store
+from wherry.ui.single_instance import server_name
+
+pytestmark = pytest.mark.e2e
+
+REPO = Path(__file__).resolve().parents[2]
+BODY = os.urandom(400_000)
+
+
+def _launch(*args: str, cwd: Path) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    return subprocess.Popen(
+        [sys.executable, "-m", "wherry", *args],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+
+def _stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> int:
+    if process.poll() is None:
+        process.send_signal(sig)
+    try:
+        return process.wait(timeout=20)
+    finally:
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+def _listening(name: str) -> bool:
+    probe = QLocalSocket()
+    probe.connectToServer(name)
+    connected = probe.waitForConnected(200)
+    probe.abort()
+    return connected
+
+
+def _preset_download_dir(directory: Path) -> None:
+    repository, _ = open_store(paths.database_path())
+    try:
+        repository.save_settings(repository.load_settings().with_changes(download_dir=str(directory)))
+    finally:
+        repository.close()
+
+
+def _stored_jobs():
+    repository, _ = open_store(paths.database_path())
+    try:
+        return repository.load_jobs()
+    finally:
+        repository.close()
+
+
+def test_a_second_launch_hands_its_urls_and_a_txt_list_to_the_first(qtbot, flaky_server, tmp_path):
+    downloads = tmp_path / "dl"
+    _preset_download_dir(downloads)
+    one = flaky_server.add("/one.bin", BODY)
+    two = flaky_server.add("/two.bin", BODY[::-1])
+    (tmp_path / "list.txt").write_text(f"# from a file\n{two}\n")
+    first = _launch(cwd=tmp_path)
+    try:
+        qtbot.waitUntil(lambda: _listening(server_name(paths.data_dir())), timeout=30000)
+        second = subprocess.run(
+            [sys.executable, "-m", "wherry", one, "list.txt"],
+            cwd=tmp_path,
+            env=dict(os.environ, PYTHONPATH=str(REPO)),
+            capture_output=True,
+            timeout=60,
+        )
+        assert second.returncode == 0, second.stderr
+        qtbot.waitUntil(
+            lambda: (downloads / "one.bin").exists() and (downloads / "two.bin").exists(), timeout=30000
+        )
+        assert (downloads / "one.bin").read_bytes() == BODY
+        assert (downloads / "two.bin").read_bytes() == BODY[::-1]
+        assert first.poll() is None  # the first instance is still the one running
+    finally:
+        assert _stop(first) == 0
+
+
+def test_downloads_resume_after_the_app_is_killed_mid_transfer(qtbot, flaky_server, tmp_path):
+    downloads = tmp_path / "dl"
+    _preset_download_dir(downloads)
+    url = flaky_server.add("/big.bin", BODY, plan=FaultPlan(drip_rate=80_000))
+    first = _launch(url, cwd=tmp_path)
+    try:
+        # Some bytes are on disk *and* counted by a checkpoint.
+        qtbot.waitUntil(lambda: any(job.bytes_done > 0 for job in _stored_jobs()), timeout=30000)
+    finally:
+        _stop(first, signal.SIGKILL)
+    (job,) = _stored_jobs()
+    assert job.state is JobState.RUNNING  # as the crash left it
+    checkpointed = job.bytes_done
+    assert 0 < checkpointed < len(BODY)
+
+    flaky_server.set_plan("/big.bin", FaultPlan())
+    requests_before = len(flaky_server.requests_for("/big.bin", "GET"))
+    second = _launch(cwd=tmp_path)  # no URL: the job must come back by itself
+    try:
+        target = downloads / "big.bin"
+        qtbot.waitUntil(target.exists, timeout=30000)
+        assert target.read_bytes() == BODY
+        resumed = flaky_server.requests_for("/big.bin", "GET")[requests_before:]
+        assert resumed
+        assert resumed[0].range is not None
+        assert resumed[0].range.startswith("bytes=")
+        assert int(resumed[0].range.removeprefix("bytes=").split("-")[0]) > 0
+    finally:
+        assert _stop(second) == 0
+    (job,) = _stored_jobs()
+    assert job.state is JobState.FINISHED
