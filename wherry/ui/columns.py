@@ -7,7 +7,7 @@ from enum import IntEnum
 
 from PySide6.QtCore import QDateTime, QLocale, QTimeZone
 
-from wherry.core import Job, JobState, Progress
+from wherry.core import ErrorKind, Job, JobState, Progress
 
 __all__ = [
     "HEADERS",
@@ -96,13 +96,19 @@ def format_progress(done: int, total: int | None) -> str:
     fraction = progress_fraction(done, total)
     if fraction is None:
         return format_size(done) if done else ""
-    # Never show 100 % before the last byte is in.
+    if fraction >= 1.0:
+        return "100 %"
+    if fraction <= 0.0:
+        return "0 %"
+    # Round down, so 100 % never shows before the last byte is in.
     percent = int(fraction * 1000) / 10
     return f"{percent:.1f} %"
 
 
 def status_text(job: Job, progress: Progress | None = None) -> str:
     state = progress.state if progress is not None else job.state
+    if state is JobState.FAILED and job.error_kind is ErrorKind.CHECKSUM_MISMATCH:
+        return "Failed: checksum mismatch"  # the full sentence is in the tooltip and details
     if state is JobState.FAILED and job.error_message:
         return f"Failed: {job.error_message}"
     if state is JobState.PAUSED and job.error_message:

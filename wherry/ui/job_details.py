@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, QLocale, Qt, QTimeZone
+from PySide6.QtCore import QDateTime, Qt, QTimeZone
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -38,7 +38,7 @@ def format_moment(when: datetime) -> str:
 def _size_line(size: int | None) -> str:
     if size is None:
         return "Unknown"
-    return f"{format_size(size)} ({QLocale().toString(size)} bytes)"
+    return f"{format_size(size)} ({size:,} bytes)"
 
 
 def _value_label() -> QLabel:

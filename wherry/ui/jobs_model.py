@@ -144,6 +144,10 @@ class JobsModel(QAbstractTableModel):
     def progress(self, job_id: JobId) -> Progress | None:
         return self._progress.get(job_id)
 
+    def activity(self) -> tuple[int, float]:
+        """The number of transferring jobs and their total speed, as last refreshed."""
+        return self._activity
+
     def is_refreshing(self) -> bool:
         """True while the progress timer runs (something is transferring)."""
         return self._timer.isActive()
@@ -234,6 +238,9 @@ class JobsModel(QAbstractTableModel):
             target = job.target
             return f"{job.url}\n{target}" if target else job.url
         if column is Column.STATUS:
+            state = self._state(job)
+            if job.error_message and state in (JobState.FAILED, JobState.PAUSED):
+                return job.error_message
             return status_text(job, self._progress.get(job.id))
         return None
 

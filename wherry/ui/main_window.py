@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 
 from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, QPoint, QSettings, Qt, Signal
 from PySide6.QtGui import (
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from wherry.core import Job, JobId
 from wherry.ui.bridge import Bridge
-from wherry.ui.columns import Column, format_speed
+from wherry.ui.columns import Column, format_added, format_speed
 from wherry.ui.icons import action_icon, app_icon
 from wherry.ui.job_actions import JOB_ACTIONS, ActionSet, actions_for
 from wherry.ui.job_commands import JobCommands
@@ -113,6 +114,9 @@ class MainWindow(QMainWindow):
         view.header().setSectionResizeMode(Column.STATUS, QHeaderView.ResizeMode.Stretch)
         for column, width in _COLUMN_WIDTHS.items():
             view.setColumnWidth(column, width)
+        # Room for a date and time in any locale's short format, plus the sort arrow.
+        sample = format_added(datetime(2026, 12, 28, 23, 59))
+        view.setColumnWidth(Column.ADDED, view.fontMetrics().horizontalAdvance(sample) + 32)
         return view
 
     def _make_actions(self) -> dict[str, QAction]:
@@ -162,7 +166,8 @@ class MainWindow(QMainWindow):
         self.search.setObjectName("search")
         self.search.setPlaceholderText("Search names and URLs")
         self.search.setClearButtonEnabled(True)
-        self.search.setMaximumWidth(280)
+        self.search.setMinimumWidth(240)
+        self.search.setMaximumWidth(320)
         bar = QHBoxLayout()
         bar.addWidget(self.filter_tabs)
         bar.addStretch(1)
@@ -182,7 +187,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.activity_label = QLabel()
         self.statusBar().addPermanentWidget(self.activity_label)
-        self._show_activity(0, 0.0)
+        self._show_activity(*self.model.activity())
         self.resize(1000, 640)
 
     def _connect(self) -> None:

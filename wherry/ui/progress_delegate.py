@@ -53,4 +53,5 @@ class ProgressDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         hint = super().sizeHint(option, index)
-        return QSize(max(hint.width(), 120), hint.height())
+        # A little air above and below the bar; the list's rows all take this height.
+        return QSize(max(hint.width(), 120), hint.height() + 6)

@@ -12,7 +12,7 @@ from wherry.core import Segment
 
 __all__ = ["SegmentMap"]
 
-_LANE_MAX, _LANE_MIN, _GAP = 12.0, 3.0, 2.0
+_LANE_MAX, _LANE_MIN, _GAP = 10.0, 3.0, 2.0
 
 
 class SegmentMap(QWidget):
@@ -34,7 +34,7 @@ class SegmentMap(QWidget):
             if total
             else f"{len(self._segments)} segments"
         )
-        self.updateGeometry()
+        self.setFixedHeight(self.sizeHint().height())
         self.update()
 
     def segments(self) -> list[Segment]:
@@ -42,8 +42,8 @@ class SegmentMap(QWidget):
 
     def sizeHint(self) -> QSize:
         lanes = max(1, len(self._segments))
-        lane = max(_LANE_MIN, min(_LANE_MAX, 96 / lanes))
-        return QSize(320, int(lanes * (lane + _GAP) + _GAP))
+        lane = max(_LANE_MIN, min(_LANE_MAX, 80 / lanes))
+        return QSize(320, max(24, int(lanes * (lane + _GAP) + _GAP)))
 
     def lane_rects(self) -> list[tuple[QRectF, QRectF]]:
         """Per segment: its whole range and its completed part, in widget coordinates."""
