@@ -30,7 +30,7 @@ from wherry.ui.main_window import MainWindow
 from wherry.ui.single_instance import InstanceServer, hand_off, server_name
 from wherry.ui.tray import Tray
 from wherry.ui.url_input import urls_from_arguments
-from wherry.verify.hashing import ExecutorVerifier
+from wherry.verify.service import VerifyService
 
 __all__ = ["Wherry", "compose", "run_window", "ui_state"]
 
@@ -42,6 +42,7 @@ class Wherry:
     """Everything the window needs, built and wired; ``engine.start()`` is still to be awaited."""
 
     repository: SqliteRepository
+    verifier: VerifyService
     engine: Engine
     bridge: Bridge
     model: JobsModel
@@ -59,6 +60,7 @@ class Wherry:
         self.tray.hide()
         await self.bridge.drain()
         await self.engine.close()
+        self.verifier.shutdown(timeout_ms=2000)  # hashing stops within a chunk
         self.repository.close()
 
 
@@ -76,7 +78,8 @@ def compose(repository: SqliteRepository, settings: Settings, state: QSettings) 
         if bridge is not None:
             bridge.deliver(event)
 
-    engine = Engine(repository, ExecutorVerifier(), sink, settings)
+    verifier = VerifyService()
+    engine = Engine(repository, verifier, sink, settings)
     bridge = Bridge(engine, repository, settings)
     model = JobsModel(engine)
     model.follow(bridge)
@@ -84,7 +87,7 @@ def compose(repository: SqliteRepository, settings: Settings, state: QSettings) 
     window = MainWindow(bridge, model, state, str(paths.default_download_dir()), tray)
     tray.show_hide_requested.connect(window.toggle_visible)
     tray.quit_requested.connect(window.request_quit)
-    return Wherry(repository, engine, bridge, model, tray, window)
+    return Wherry(repository, verifier, engine, bridge, model, tray, window)
 
 
 class _SignalWakeup:
