@@ -197,3 +197,44 @@ def test_multi_selection_pauses_only_the_jobs_that_can_pause(qtbot, qloop, flaky
                 await settled(wherry, engine.job(job_id), JobState.PAUSED)
 
     qloop.run_until_complete(scenario())
+
+
+def test_move_up_and_down_reorder_the_queue_and_the_rows(qtbot, qloop, flaky_server, tmp_path):
+    urls = [flaky_server.add(f"/q{i}.bin", BODY) for i in range(3)]
+
+    async def scenario() -> None:
+        async with running_wherry(tmp_path, max_active=1) as wherry:
+            window, engine = wherry.window, wherry.engine
+            for url in urls:
+                await engine.add(AddRequest(url, str(tmp_path), start_paused=True))
+            first, second, third = (job.id for job in engine.jobs())
+            window.select_ids([third])
+            reordered = Expect(wherry.bridge.queue_reordered)
+            window.actions_by_name["move_up"].trigger()
+            await reordered.wait()
+            assert wherry.model.job_ids() == [first, third, second]
+            assert [job.id for job in engine.jobs()] == [first, third, second]
+            window.select_ids([first, third])
+            reordered = Expect(wherry.bridge.queue_reordered)
+            window.actions_by_name["move_down"].trigger()
+            await reordered.wait()
+            assert wherry.model.job_ids() == [second, first, third]
+            assert [job.id for job in engine.jobs()] == [second, first, third]
+
+    qloop.run_until_complete(scenario())
+
+
+def test_the_add_dialog_remembers_the_last_folder(qtbot, qloop, tmp_path):
+    async def scenario() -> None:
+        async with running_wherry(tmp_path / "default") as wherry:
+            commands = wherry.window.commands
+            dialog = commands.open_add_dialog(["http://127.0.0.1:9/a.bin"])
+            assert dialog.directory_edit.text() == str(tmp_path / "default")
+            dialog.directory_edit.setText(str(tmp_path / "chosen"))
+            added = Expect(wherry.bridge.job_added)
+            _ok(dialog)
+            await added.wait()
+            again = commands.open_add_dialog(["http://127.0.0.1:9/b.bin"])
+            assert again.directory_edit.text() == str(tmp_path / "chosen")
+
+    qloop.run_until_complete(scenario())

@@ -170,7 +170,9 @@ class Bridge(QObject):
 
         return self.run(add_all(), "Adding downloads")
 
-    def _each(self, method: Callable[[JobId], Awaitable[Any]], ids: Sequence[JobId], what: str):
+    def _each(
+        self, method: Callable[[JobId], Awaitable[Any]], ids: Sequence[JobId], what: str
+    ) -> asyncio.Task[None]:
         async def each() -> None:
             for job_id in ids:
                 try:

@@ -152,8 +152,8 @@ class JobCommands(QObject):
         if jobs:
             QGuiApplication.clipboard().setText("\n".join(job.url for job in jobs))
 
-    def move_selection(self, where: Literal["up", "down", "top", "bottom"]) -> None:
-        ids = self.current_actions().ids(f"move_{where}" if where in ("up", "down") else "move_up")
+    def move_selection(self, where: Literal["up", "down"]) -> None:
+        ids = self.current_actions().ids(f"move_{where}")
         if ids:
             self.bridge.move(ids, where)
 

@@ -348,24 +348,23 @@ class JobsModel(QAbstractTableModel):
             self._rows[self._ids[row]] = row
 
     def _update_timer(self) -> None:
+        """Run the refresh timer only while a job transfers or verifies; report the activity."""
         active = [p for p in self._progress.values() if p.state.is_active]
-        if not active:
-            for job_id in self._ids:
-                try:
-                    if self._engine.job(job_id).state.is_active:
-                        active_state = True
-                        break
-                except KeyError:
-                    continue
-            else:
-                active_state = False
-        else:
-            active_state = True
-        if active_state and not self._timer.isActive():
+        transferring = bool(active) or any(self._job_is_active(job_id) for job_id in self._ids)
+        if transferring and not self._timer.isActive():
             self._timer.start()
-        elif not active_state and self._timer.isActive():
+        elif not transferring and self._timer.isActive():
             self._timer.stop()
         activity = (len(active), sum(p.speed for p in active))
         if activity != self._activity:
             self._activity = activity
             self.activity_changed.emit(*activity)
+
+    def _job_is_active(self, job_id: JobId) -> bool:
+        # A job the snapshot has not reported yet (just started) still needs the timer.
+        if job_id in self._progress:
+            return False
+        try:
+            return self._engine.job(job_id).state.is_active
+        except KeyError:
+            return False
