@@ -487,17 +487,29 @@ class Tool:
     env: Callable[[Path], dict[str, str]] = lambda _run_dir: clean_env()  # (run dir) -> environment
 
 
-def make_tools(wherry: str | None, source: Source, wherry_sha256: bool) -> dict[str, Tool]:
+# Wraps a baseline so that its file is on disk (fdatasync) before the process ends, as
+# Wherry's is; wait4 on the shell still reports the tool's CPU time and peak RSS.
+_DURABLE = 'out=$1; shift; "$@" && exec sync -d -- "$out"'
+
+
+def make_tools(
+    wherry: str | None, source: Source, wherry_sha256: bool, durable_baselines: bool = False
+) -> dict[str, Tool]:
+    def durable(argv: list[str], out: Path) -> list[str]:
+        if not durable_baselines:
+            return argv
+        return ["/bin/sh", "-c", _DURABLE, "sh", str(out), *argv]
+
     def curl(url: str, out: Path, _connections: int) -> list[str]:
         # -q first: ignore any ~/.curlrc
-        return ["curl", "-q", "-s", "-o", str(out), url]
+        return durable(["curl", "-q", "-s", "-o", str(out), url], out)
 
     def aria2c(url: str, out: Path, connections: int) -> list[str]:
         argv = ["aria2c", "--no-conf", "-q", "--allow-overwrite=true", "--auto-file-renaming=false"]
         argv += ["-d", str(out.parent), "-o", out.name, f"-x{connections}", f"-s{connections}"]
         if connections > 1:
             argv.append("-k1M")
-        return [*argv, url]
+        return durable([*argv, url], out)
 
     tools = {"curl": Tool("curl", curl), "aria2c": Tool("aria2c", aria2c)}
     if wherry is not None:
@@ -1052,6 +1064,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument(
         "--wherry-sha256", action="store_true", help="also pass --sha256 to wherry (measures verification)"
     )
+    p.add_argument(
+        "--durable-baselines",
+        action="store_true",
+        help="end each curl/aria2c run with 'sync -d FILE', so their files too are on disk when timing stops",
+    )
     p.add_argument("--startup-runs", type=int, default=10, help="runs of 'wherry get --help' (default 10)")
     p.add_argument(
         "--resume-connections", type=int, default=4, help="wherry -c in the resume scenario (default 4)"
@@ -1130,7 +1147,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             scenarios.remove(needs_wherry)
 
     source = prepare_source(work, args.size)
-    tools = {k: v for k, v in make_tools(wherry, source, args.wherry_sha256).items() if k in wanted}
+    tools = {
+        k: v
+        for k, v in make_tools(wherry, source, args.wherry_sha256, args.durable_baselines).items()
+        if k in wanted
+    }
     report = Report()
     children = Children()
     nginx = Nginx(nginx_bin, work, source.path.parent)
@@ -1155,6 +1176,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     print(f"Source {source.path.name}: {human_bytes(source.size)}, sha256 {source.sha256}")
     print("Versions: " + "; ".join(f"{k}: {v}" for k, v in versions.items()))
+    if args.durable_baselines:
+        note = "curl and aria2c runs end with 'sync -d FILE': every tool's file is on disk when timing stops."
+        print(note)
+        report.md.append(note + "  ")
 
     scenario_funcs = {
         "single": scenario_single,
