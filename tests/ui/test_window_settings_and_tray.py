@@ -216,3 +216,24 @@ def test_ui_state_lives_in_the_data_folder(qapp, wherry_home):
     state = ui_state()
     assert state.format() == QSettings.Format.IniFormat
     assert state.fileName() == str(wherry_home / "window.ini")
+
+
+def test_closing_the_window_with_a_tray_keeps_wherry_running_there(qtbot, qloop, tmp_path, monkeypatch):
+    # Offscreen Qt has no system tray; pretend one exists to check the window's side of it.
+    monkeypatch.setattr("wherry.ui.tray.Tray.available", staticmethod(lambda: True))
+
+    async def scenario() -> None:
+        async with running_wherry(tmp_path, close_to_tray=True) as wherry:
+            window = wherry.window
+            quits: list[bool] = []
+            window.quit_requested.connect(lambda: quits.append(True))
+            window.close()
+            assert not window.isVisible()
+            assert quits == []
+            wherry.tray.actions["show_hide"].trigger()
+            assert window.isVisible()
+            wherry.bridge.apply_settings(wherry.bridge.settings.with_changes(close_to_tray=False))
+            window.close()
+            assert quits == [True]
+
+    qloop.run_until_complete(scenario())

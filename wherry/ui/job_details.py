@@ -149,7 +149,7 @@ class JobDetails(QWidget):
     @staticmethod
     def _actual_text(job: Job) -> str:
         if not job.actual_digest:
-            return "Not computed yet"
+            return "Not computed yet" if job.checksum else "Not needed (no checksum given)"
         if job.checksum is None:
             return job.actual_digest
         verdict = "matches" if job.actual_digest.lower() == job.checksum.hexdigest else "does NOT match"
