@@ -22,6 +22,10 @@ def _ok(dialog) -> None:
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
 
+def _button(box: QMessageBox, text: str):
+    return next(button for button in box.buttons() if button.text() == text)
+
+
 def _names(wherry) -> list[str]:
     model = wherry.model
     return [model.index(row, Column.NAME).data() for row in range(model.rowCount())]
@@ -170,7 +174,7 @@ def test_pause_resume_and_remove_through_the_actions(qtbot, qloop, flaky_server,
             assert isinstance(box, QMessageBox)
             assert box.isVisible()
             removed = Expect(wherry.bridge.job_removed)
-            box.buttons()[0].click()  # "Remove" (the confirm button comes first)
+            _button(box, "Remove").click()
             await removed.wait()
             assert wherry.model.rowCount() == 0
             assert job.target.exists()  # kept: only "Remove and Delete File" deletes
@@ -236,5 +240,34 @@ def test_the_add_dialog_remembers_the_last_folder(qtbot, qloop, tmp_path):
             await added.wait()
             again = commands.open_add_dialog(["http://127.0.0.1:9/b.bin"])
             assert again.directory_edit.text() == str(tmp_path / "chosen")
+
+    qloop.run_until_complete(scenario())
+
+
+def test_remove_and_delete_file_asks_first_and_deletes_only_when_confirmed(
+    qtbot, qloop, flaky_server, tmp_path
+):
+    url = flaky_server.add("/gone.bin", BODY)
+
+    async def scenario() -> None:
+        async with running_wherry(tmp_path) as wherry:
+            window = wherry.window
+            job = await wherry.engine.add(AddRequest(url, str(tmp_path)))
+            job = await settled(wherry, job, JobState.FINISHED)
+            window.select_ids([job.id])
+
+            window.actions_by_name["remove_delete"].trigger()
+            box = window.commands.message_box
+            assert "delete the downloaded files" in box.text()
+            box.button(QMessageBox.StandardButton.Cancel).click()
+            assert wherry.model.rowCount() == 1
+            assert job.target.exists()
+
+            window.actions_by_name["remove_delete"].trigger()
+            removed = Expect(wherry.bridge.job_removed)
+            _button(window.commands.message_box, "Delete Files").click()
+            await removed.wait()
+            assert wherry.model.rowCount() == 0
+            assert not job.target.exists()
 
     qloop.run_until_complete(scenario())
