@@ -1176,6 +1176,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     print(f"Source {source.path.name}: {human_bytes(source.size)}, sha256 {source.sha256}")
     print("Versions: " + "; ".join(f"{k}: {v}" for k, v in versions.items()))
+    load = "Load average at the start: " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(load)
+    report.md.append(load + "  ")
     if args.durable_baselines:
         note = "curl and aria2c runs end with 'sync -d FILE': every tool's file is on disk when timing stops."
         print(note)
@@ -1207,6 +1210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             children.kill_all()
             nginx.stop()
 
+    # The machine may be shared: a busy neighbour shows up here rather than as a mystery.
+    report.line("load average at the end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     if report.misses:
         report.line("")
         report.line("Targets missed: " + ", ".join(report.misses))
