@@ -19,7 +19,7 @@ from PySide6.QtCore import QSettings, QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
 from wherry import paths
-from wherry.core import Event, Settings, StoreError
+from wherry.core import Event, Settings, StoreError, WherryError
 from wherry.engine import Engine
 from wherry.headless import configure_logging
 from wherry.store import SqliteRepository, open_store
@@ -130,7 +130,14 @@ async def _serve(app: QApplication, server: InstanceServer, urls: list[str]) -> 
     wherry.window.quit_requested.connect(quit_now.set)
     server.urls_received.connect(wherry.window.commands.receive_urls)
     wakeup = _SignalWakeup(quit_now)
-    await wherry.start()
+    try:
+        await wherry.start()
+    except WherryError as error:
+        log.exception("Wherry could not start")
+        print(f"wherry: {error.message}", file=sys.stderr)
+        wakeup.close()
+        repository.close()
+        return 1
     wherry.window.show()
     wherry.tray.show()
     if notice:

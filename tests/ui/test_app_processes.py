@@ -116,6 +116,8 @@ def test_downloads_resume_after_the_app_is_killed_mid_transfer(qtbot, flaky_serv
     requests_before = len(flaky_server.requests_for("/big.bin", "GET"))
     second = _launch(cwd=tmp_path)  # no URL: the job must come back by itself
     try:
+        # The killed instance left its socket behind; the new one takes it over.
+        qtbot.waitUntil(lambda: _listening(server_name(paths.data_dir())), timeout=30000)
         target = downloads / "big.bin"
         qtbot.waitUntil(target.exists, timeout=30000)
         assert target.read_bytes() == BODY
