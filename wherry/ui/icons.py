@@ -28,7 +28,7 @@ _ACTION_ICONS: dict[str, tuple[str, QStyle.StandardPixmap | None]] = {
     "move_up": ("go-up", _SP.SP_ArrowUp),
     "move_down": ("go-down", _SP.SP_ArrowDown),
     "properties": ("document-properties", _SP.SP_FileDialogInfoView),
-    "settings": ("preferences-system", _SP.SP_FileDialogDetailedView),
+    "settings": ("preferences-system", None),
     "quit": ("application-exit", _SP.SP_DialogCloseButton),
 }
 
@@ -42,7 +42,7 @@ def action_icon(name: str) -> QIcon:
         return icon
     if fallback is not None:
         return QApplication.style().standardIcon(fallback)
-    return _drawn(_paint_plus)
+    return _drawn(_paint_gear if name == "settings" else _paint_plus)
 
 
 def app_icon() -> QIcon:
@@ -71,6 +71,19 @@ def _paint_plus(painter: QPainter) -> None:
     painter.setBrush(QColor("white"))
     painter.drawRoundedRect(QRectF(29, 16, 6, 32), 2, 2)
     painter.drawRoundedRect(QRectF(16, 29, 32, 6), 2, 2)
+
+
+def _paint_gear(painter: QPainter) -> None:
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor("#4a5568"))
+    painter.translate(32, 32)
+    for _ in range(8):
+        painter.drawRoundedRect(QRectF(-5, -29, 10, 14), 2, 2)
+        painter.rotate(45)
+    gear = QPainterPath()
+    gear.addEllipse(QPointF(0, 0), 20, 20)
+    gear.addEllipse(QPointF(0, 0), 8, 8)  # the hole (odd-even fill)
+    painter.drawPath(gear)
 
 
 def _paint_app(painter: QPainter) -> None:
