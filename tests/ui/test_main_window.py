@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtCore import QMimeData, QObject, QPointF, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from ui_async import Expect, running_wherry, settled
@@ -271,3 +271,38 @@ def test_remove_and_delete_file_asks_first_and_deletes_only_when_confirmed(
             assert not job.target.exists()
 
     qloop.run_until_complete(scenario())
+
+
+class _Opened(QObject):
+    """Receives what the window asks the desktop to open (Qt's own hook for a URL scheme)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[QUrl] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url)
+
+
+def test_open_file_open_folder_and_copy_url_act_on_the_selection(qtbot, qloop, flaky_server, tmp_path):
+    url = flaky_server.add("/open.bin", BODY)
+    opened = _Opened()
+    QDesktopServices.setUrlHandler("file", opened, "open")
+
+    async def scenario() -> None:
+        async with running_wherry(tmp_path) as wherry:
+            window = wherry.window
+            job = await wherry.engine.add(AddRequest(url, str(tmp_path)))
+            job = await settled(wherry, job, JobState.FINISHED)
+            window.select_ids([job.id])
+            window.actions_by_name["open_file"].trigger()
+            window.actions_by_name["open_folder"].trigger()
+            window.actions_by_name["copy_url"].trigger()
+            assert [u.toLocalFile() for u in opened.urls] == [str(job.target), str(tmp_path)]
+            assert QGuiApplication.clipboard().text() == url
+
+    try:
+        qloop.run_until_complete(scenario())
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
