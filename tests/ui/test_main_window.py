@@ -109,6 +109,29 @@ def test_dropping_urls_opens_the_add_dialog_pre_filled(qtbot, qloop, tmp_path, k
     qloop.run_until_complete(scenario())
 
 
+@pytest.mark.filterwarnings("ignore:Function.*QDragEnterEvent.*:DeprecationWarning")
+def test_a_second_drop_joins_the_open_dialog_and_keeps_what_was_typed(qtbot, qloop, tmp_path):
+    first, second = QMimeData(), QMimeData()
+    first.setText("http://127.0.0.1:9/a.iso")
+    second.setUrls([QUrl("http://127.0.0.1:9/a.iso"), QUrl("http://127.0.0.1:9/b.iso")])
+
+    async def scenario() -> None:
+        async with running_wherry(tmp_path) as wherry:
+            _drop(wherry.window, first)
+            dialog = wherry.window.commands.add_dialog
+            dialog.filename_edit.setText("mine.iso")
+            _drop(wherry.window, second)
+            assert wherry.window.commands.add_dialog is dialog
+            assert dialog.urls_edit.toPlainText().splitlines() == [
+                "http://127.0.0.1:9/a.iso",
+                "http://127.0.0.1:9/b.iso",
+            ]
+            # Two URLs and a single file name: the dialog says so instead of guessing.
+            assert "single URL" in dialog.error_text()
+
+    qloop.run_until_complete(scenario())
+
+
 def test_ctrl_v_in_the_window_opens_the_dialog_with_the_clipboard_urls(qtbot, qloop, tmp_path):
     QGuiApplication.clipboard().setText("http://127.0.0.1:9/pasted.iso")
 

@@ -207,6 +207,14 @@ class AddDialog(QDialog):
             start_paused=self.paused_box.isChecked(),
         )
 
+    def add_urls(self, urls: Sequence[str]) -> None:
+        """Append ``urls`` not already listed, keeping what was typed."""
+        present = set(_lines(self.urls_edit.toPlainText()))
+        new = [url for url in urls if url not in present]
+        if new:
+            text = self.urls_edit.toPlainText().rstrip("\n")
+            self.urls_edit.setPlainText("\n".join([text, *new] if text else new))
+
     def requests(self) -> list[AddRequest]:
         return list(self._requests)
 

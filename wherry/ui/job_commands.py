@@ -24,7 +24,8 @@ __all__ = ["JobCommands"]
 class JobCommands(QObject):
     """Carries out the window's actions; dialogs open non-modally over ``window``.
 
-    ``selection`` tells which jobs each action applies to right now (see ``job_actions``).
+    ``selection`` tells which jobs each action applies to right now (see ``job_actions``);
+    ``reveal`` brings the window forward (from the tray, say) before a dialog opens over it.
     """
 
     def __init__(
@@ -35,6 +36,7 @@ class JobCommands(QObject):
         ui_state: QSettings,
         default_download_dir: str,
         selection: Callable[[], ActionSet],
+        reveal: Callable[[], None],
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -43,15 +45,12 @@ class JobCommands(QObject):
         self.ui_state = ui_state
         self.default_download_dir = default_download_dir
         self.current_actions = selection
+        self._reveal = reveal
         self.add_dialog: AddDialog | None = None
         self.message_box: QMessageBox | None = None
 
     def _status(self, sentence: str) -> None:
         self.window.statusBar().showMessage(sentence, 5000)
-
-    def _show_window(self) -> None:
-        show = getattr(self.window, "show_window", self.window.show)
-        show()
 
     def on_selection(self, name: str, command: Callable[[Sequence[JobId]], object]) -> None:
         ids = self.current_actions().ids(name)
@@ -62,16 +61,21 @@ class JobCommands(QObject):
         return self.bridge.settings.download_dir or self.default_download_dir
 
     def open_add_dialog(self, urls: Sequence[str] = ()) -> AddDialog:
-        """Open the add dialog (not modal) pre-filled with ``urls``; OK queues its requests."""
+        """Open the add dialog (not modal) pre-filled with ``urls``; OK queues its requests.
+
+        While one is open, further URLs (another drop, a paste) join it instead.
+        """
+        self._reveal()
         if self.add_dialog is not None:
-            self.add_dialog.close()
+            self.add_dialog.add_urls(urls)
+            self.add_dialog.raise_()
+            return self.add_dialog
         remembered = str(self.ui_state.value("add/directory", "") or "")
         dialog = AddDialog(urls, remembered or self.download_dir(), self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._add_accepted(dialog))
         dialog.destroyed.connect(lambda: setattr(self, "add_dialog", None))
         self.add_dialog = dialog
-        self._show_window()
         dialog.open()
         return dialog
 
@@ -94,7 +98,7 @@ class JobCommands(QObject):
 
     def receive_urls(self, urls: Sequence[str]) -> None:
         """URLs handed over by a later launch: start them at once, or ask when the setting says so."""
-        self._show_window()
+        self._reveal()
         if not urls:
             return
         if self.bridge.settings.ask_on_handoff:

@@ -87,7 +87,13 @@ class MainWindow(QMainWindow):
         self.view = self._make_view()
         self.details = JobDetails()
         self.commands = JobCommands(
-            self, bridge, model, ui_state, default_download_dir, selection=self.current_actions
+            self,
+            bridge,
+            model,
+            ui_state,
+            default_download_dir,
+            selection=self.current_actions,
+            reveal=self.show_window,
         )
         self.actions_by_name = self._make_actions()
         self._build_layout()
