@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import SignalInstance
+from PySide6.QtTest import QAbstractItemModelTester
 
 from wherry import paths
 from wherry.app import Wherry, compose, ui_state
@@ -55,6 +56,9 @@ async def running_wherry(download_dir: Path, **settings: Any) -> AsyncIterator[W
     chosen = repository.load_settings().with_changes(download_dir=str(download_dir), **settings)
     repository.save_settings(chosen)
     wherry = compose(repository, chosen, ui_state())
+    # Every scenario also checks the models keep Qt's rules through real adds, moves and removals.
+    mode = QAbstractItemModelTester.FailureReportingMode.Fatal
+    testers = [QAbstractItemModelTester(m, mode) for m in (wherry.model, wherry.window.proxy)]
     await wherry.start()
     wherry.window.show()
     try:
@@ -63,3 +67,4 @@ async def running_wherry(download_dir: Path, **settings: Any) -> AsyncIterator[W
         await wherry.shut_down()
         wherry.window.deleteLater()
         wherry.tray.deleteLater()
+        del testers
