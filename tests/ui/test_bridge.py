@@ -107,3 +107,19 @@ def test_apply_settings_saves_and_hands_them_to_the_engine(qtbot, qapp):
     assert store.load_settings() == changed
     assert engine.settings == changed
     assert bridge.settings == changed
+
+
+def test_adding_several_is_all_or_nothing(qloop, qapp):
+    engine = FakeEngine()
+    bridge = Bridge(engine, MemorySettingsStore(), Settings())
+    reported: list[str] = []
+    bridge.error_reported.connect(reported.append)
+    requests = [AddRequest(url="http://a/1", directory="/d"), AddRequest(url="gopher://a/2", directory="/d")]
+
+    async def scenario() -> None:
+        await asyncio.wait([bridge.add(requests)], timeout=5)
+
+    qloop.run_until_complete(scenario())
+    assert engine.jobs() == []  # the first one was taken back
+    assert [name for name, _ in engine.calls] == ["add", "remove"]
+    assert reported == ["gopher://a/2 is not a web address."]

@@ -235,10 +235,12 @@ def test_move_up_and_down_reorder_the_queue_and_the_rows(qtbot, qloop, flaky_ser
             for url in urls:
                 await engine.add(AddRequest(url, str(tmp_path), start_paused=True))
             first, second, third = (job.id for job in engine.jobs())
+            window.view.sortByColumn(Column.NAME, Qt.SortOrder.DescendingOrder)
             window.select_ids([third])
             reordered = Expect(wherry.bridge.queue_reordered)
             window.actions_by_name["move_up"].trigger()
             await reordered.wait()
+            assert window.view.header().sortIndicatorSection() == -1  # back to queue order to show it
             assert wherry.model.job_ids() == [first, third, second]
             assert [job.id for job in engine.jobs()] == [first, third, second]
             window.select_ids([first, third])

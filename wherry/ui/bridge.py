@@ -165,8 +165,22 @@ class Bridge(QObject):
             await asyncio.wait(set(self._tasks))
 
     def add(self, requests: Sequence[AddRequest]) -> asyncio.Task[list[Job]]:
+        """Add all of ``requests`` or none: if one is refused, those added before it are removed."""
+
         async def add_all() -> list[Job]:
-            return [await self._engine.add(request) for request in requests]
+            added: list[Job] = []
+            try:
+                for request in requests:
+                    job = await self._engine.add(request)
+                    added.append(job)
+            except BaseException:
+                for job in reversed(added):
+                    try:
+                        await self._engine.remove(job.id)
+                    except Exception:
+                        log.exception("Could not take back %s", job.url)
+                raise
+            return added
 
         return self.run(add_all(), "Adding downloads")
 

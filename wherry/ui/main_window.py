@@ -6,6 +6,7 @@ import contextlib
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Literal
 
 from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, QPoint, QSettings, Qt, Signal
 from PySide6.QtGui import (
@@ -213,8 +214,8 @@ class MainWindow(QMainWindow):
             "open_file": c.open_files,
             "open_folder": c.open_folders,
             "copy_url": c.copy_urls,
-            "move_up": lambda: c.move_selection("up"),
-            "move_down": lambda: c.move_selection("down"),
+            "move_up": lambda: self._move("up"),
+            "move_down": lambda: self._move("down"),
             "properties": c.show_properties,
             "queue_order": lambda: self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder),
             "settings": c.open_settings,
@@ -234,6 +235,11 @@ class MainWindow(QMainWindow):
         self.bridge.error_reported.connect(c.show_error)
         self.model.activity_changed.connect(self._show_activity)
         self.model.dataChanged.connect(self._rows_changed)
+
+    def _move(self, where: Literal["up", "down"]) -> None:
+        # Moves change the queue order, so show that order: a sorted view would hide the move.
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.commands.move_selection(where)
 
     # -- selection -----------------------------------------------------------------------------
 
