@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Literal
 
 from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, QPoint, QSettings, Qt, Signal
@@ -19,9 +18,7 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -29,21 +26,20 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTabBar,
     QToolBar,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from wherry.core import Job, JobId
 from wherry.ui.bridge import Bridge
-from wherry.ui.columns import Column, format_added, format_speed
+from wherry.ui.columns import format_speed
 from wherry.ui.icons import action_icon, app_icon
 from wherry.ui.job_actions import JOB_ACTIONS, ActionSet, actions_for
 from wherry.ui.job_commands import JobCommands
 from wherry.ui.job_details import JobDetails
 from wherry.ui.jobs_filter import JobsFilterModel, StateFilter
 from wherry.ui.jobs_model import JobsModel
-from wherry.ui.progress_delegate import ProgressDelegate
+from wherry.ui.jobs_view import JobsView
 from wherry.ui.tray import Tray
 from wherry.ui.url_input import urls_from_mime
 from wherry.ui.window_actions import ACTIONS, CONTEXT_MENU, MENUS, TOOLBAR
@@ -51,8 +47,6 @@ from wherry.ui.window_actions import ACTIONS, CONTEXT_MENU, MENUS, TOOLBAR
 __all__ = ["MainWindow"]
 
 log = logging.getLogger(__name__)
-
-_COLUMN_WIDTHS = {Column.NAME: 300, Column.SIZE: 80, Column.PROGRESS: 150, Column.SPEED: 90, Column.ETA: 90}
 
 
 class MainWindow(QMainWindow):
@@ -85,7 +79,7 @@ class MainWindow(QMainWindow):
 
         self.proxy = JobsFilterModel(self)
         self.proxy.setSourceModel(model)
-        self.view = self._make_view()
+        self.view = JobsView(self.proxy)
         self.details = JobDetails()
         self.commands = JobCommands(
             self,
@@ -103,29 +97,6 @@ class MainWindow(QMainWindow):
         self._selection_changed()
 
     # -- construction --------------------------------------------------------------------------
-
-    def _make_view(self) -> QTreeView:
-        view = QTreeView()
-        view.setObjectName("jobs_view")
-        view.setModel(self.proxy)
-        view.setRootIsDecorated(False)
-        view.setUniformRowHeights(True)  # a thousand rows lay out without measuring each
-        view.setAlternatingRowColors(True)
-        view.setAllColumnsShowFocus(True)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        view.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(view))
-        view.setSortingEnabled(True)
-        view.header().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        view.header().setStretchLastSection(False)
-        view.header().setSectionResizeMode(Column.STATUS, QHeaderView.ResizeMode.Stretch)
-        for column, width in _COLUMN_WIDTHS.items():
-            view.setColumnWidth(column, width)
-        # Room for a date and time in any locale's short format, plus the sort arrow.
-        sample = format_added(datetime(2026, 12, 28, 23, 59))
-        view.setColumnWidth(Column.ADDED, view.fontMetrics().horizontalAdvance(sample) + 32)
-        return view
 
     def _make_actions(self) -> dict[str, QAction]:
         actions: dict[str, QAction] = {}
@@ -217,7 +188,7 @@ class MainWindow(QMainWindow):
             "move_up": lambda: self._move("up"),
             "move_down": lambda: self._move("down"),
             "properties": c.show_properties,
-            "queue_order": lambda: self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder),
+            "queue_order": lambda: self.view.show_queue_order(),
             "settings": c.open_settings,
             "quit": self.request_quit,
         }
@@ -238,7 +209,7 @@ class MainWindow(QMainWindow):
 
     def _move(self, where: Literal["up", "down"]) -> None:
         # Moves change the queue order, so show that order: a sorted view would hide the move.
-        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.view.show_queue_order()
         self.commands.move_selection(where)
 
     # -- selection -----------------------------------------------------------------------------
