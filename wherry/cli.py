@@ -15,7 +15,7 @@ from wherry import __version__
 
 __all__ = ["COMMANDS", "main"]
 
-COMMANDS = ("get", "list", "verify", "find")
+COMMANDS = ("get", "list", "replace", "verify", "find")
 
 
 def _command_parser(names: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:

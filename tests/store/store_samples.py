@@ -27,6 +27,7 @@ def full_job(**changes: object) -> Job:
         requested_name="my disk.iso",
         overwrite=True,
         connections=4,
+        speed_limit=123_456,
         position=7,
         total_size=3_000_000_000,
         etag='"abc-123"',

@@ -38,8 +38,15 @@ def seed_v1(raw: sqlite3.Connection) -> set[str]:
     return {"v1-job"}
 
 
+def seed_v2(raw: sqlite3.Connection) -> set[str]:
+    """Version 2 added a per-job speed limit."""
+    ids = seed_v1(raw)
+    raw.execute("UPDATE jobs SET speed_limit = 250000 WHERE id = 'v1-job'")
+    return ids
+
+
 # Data written by each released schema version. Adding step N+1 means adding seed_vN here.
-SEEDS: dict[int, Callable[[sqlite3.Connection], set[str]]] = {1: seed_v1}
+SEEDS: dict[int, Callable[[sqlite3.Connection], set[str]]] = {1: seed_v1, 2: seed_v2}
 
 
 def build_at_version(path: Path, version: int) -> set[str]:
@@ -101,6 +108,8 @@ def test_upgrades_to_the_current_schema_keeping_data(tmp_path: Path, version: in
             assert repo.load_history(job.id)
         if version:
             assert repo.load_settings().max_active == 7
+        # Jobs from before step 2 have no limit of their own; later ones keep theirs.
+        assert [j.speed_limit for j in repo.load_jobs()] == ([250000] if version >= 2 else [0] * len(seeded))
     finally:
         repo.close()
     assert schema_of(old) == schema_of(fresh)

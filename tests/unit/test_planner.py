@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wherry.core.jobs import Segment
-from wherry.engine.planner import ALIGN, claimable, contiguous_prefix, split_largest, tiles
+from wherry.engine.planner import ALIGN, claimable, contiguous_prefix, split_evenly, split_largest, tiles
 
 MIB = 1024 * 1024
 
@@ -65,3 +65,34 @@ def test_splitting_and_progress_never_overlap_leave_holes_or_lose_bytes(case):
             assert new.end - new.start >= min_split
             assert segments[index - 1].remaining >= min_split
     assert 0 <= contiguous_prefix(segments) <= total
+
+
+def test_split_evenly_gives_each_connection_a_piece():
+    segments = [Segment(0, 8 * MIB, 64 * 1024)]
+    assert split_evenly(segments, 0, 4, MIB) == 3
+    assert tiles(segments, 8 * MIB)
+    sizes = [s.end - s.start for s in segments]
+    assert max(sizes) - min(sizes) <= ALIGN + 64 * 1024
+    assert segments[0].done == 64 * 1024
+
+
+def test_split_evenly_respects_the_minimum():
+    segments = [Segment(0, 3 * MIB, 0)]
+    assert split_evenly(segments, 0, 8, MIB) == 2
+    assert len(segments) == 3
+    assert split_evenly([Segment(0, MIB, 0)], 0, 8, MIB) == 0
+
+
+@given(
+    st.integers(min_value=0, max_value=64 * MIB),
+    st.integers(min_value=0, max_value=MIB),
+    st.integers(min_value=1, max_value=32),
+    st.sampled_from([ALIGN, 64 * 1024, MIB]),
+)
+def test_split_evenly_always_tiles(total, done, count, min_split):
+    segments = [Segment(0, total, min(done, total))]
+    before = segments[0].done
+    added = split_evenly(segments, 0, count, min_split)
+    assert tiles(segments, total)
+    assert len(segments) == added + 1 <= max(count, 1)
+    assert sum(s.done for s in segments) == before

@@ -41,8 +41,10 @@ from wherry.engine.breaker import CircuitBreaker
 from wherry.engine.fetcher import CHUNK
 from wherry.engine.hosts import HostPool
 from wherry.engine.naming import sanitize_filename
+from wherry.engine.probe import probe
 from wherry.engine.ratelimit import TokenBucket
 from wherry.engine.runner import MAX_CONNECTIONS, RunContext, Runner
+from wherry.engine.sizes import human_size
 
 __all__ = ["Engine", "validate_url"]
 
@@ -291,6 +293,47 @@ class Engine:
         self._wake(job)
         self._schedule()
 
+    async def replace_url(self, job_id: JobId, url: str) -> str:
+        """Give a paused or failed job a new address (an expired link); returns what happened.
+
+        The bytes already downloaded are kept only when the new address serves a file of the
+        same size and validator (ETag when strong, else Last-Modified); otherwise they are
+        discarded, so a different file is never continued.
+        """
+        job = self._jobs[job_id]
+        new = validate_url(url)
+        if job_id in self._tasks or job.state not in (JobState.PAUSED, JobState.FAILED, JobState.QUEUED):
+            raise InputError(ErrorKind.BAD_INPUT, "Pause the download before giving it a new address.")
+        had = job.bytes_done
+        keep = had == 0 or job.total_size is None
+        if not keep:
+            assert self._session is not None
+            try:
+                remote = await probe(self._session, new)
+            except WherryError as error:
+                raise InputError(
+                    error.kind, f"The new address could not be checked: {error.message}"
+                ) from error
+            keep = remote.total_size == job.total_size and _same_validator(
+                job, remote.strong_etag, remote.last_modified
+            )
+        job.url = new
+        if keep:
+            message = f"The download now uses {new}" + (
+                f"; the {human_size(had)} already downloaded were kept." if had else "."
+            )
+        else:
+            self._discard_part(job)
+            job.segments, job.total_size, job.etag, job.last_modified = [], None, None, None
+            message = (
+                f"{new} serves a different file (its size or version differs); "
+                f"the {human_size(had)} already downloaded were discarded."
+            )
+        self.repository.save_job(job)
+        self._note(job, message)
+        self._emit(JobChanged(job_id, "url"))
+        return message
+
     async def pause_all(self) -> None:
         for job_id in list(self._order):
             if self._jobs[job_id].state in (JobState.QUEUED, JobState.RUNNING, JobState.VERIFYING):
@@ -489,3 +532,12 @@ class Engine:
             and other.filename
             and other.state is not JobState.CANCELLED
         }
+
+
+def _same_validator(job: Job, etag: str | None, last_modified: str | None) -> bool:
+    """Is the new address's validator the one the bytes on disk were fetched under?"""
+    if job.etag and not job.etag.startswith("W/"):
+        return etag == job.etag
+    if job.last_modified:
+        return last_modified == job.last_modified
+    return True  # nothing to compare but the size (and the checksum, when the job has one)

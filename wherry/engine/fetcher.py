@@ -54,9 +54,15 @@ class Fetcher:
         if position > 0 and not job.accept_ranges:
             raise RestartNeeded("The server cannot continue an interrupted download; starting again.", False)
         headers: dict[str, str] = {}
+        # What we ask for is fixed now; the segment's end may shrink while the answer is on its
+        # way (another connection takes the tail), so the answer is checked against the request.
+        asked_end = None if segment.end is None else segment.end - 1
+        if asked_end is None and position == 0 and runner.connections() > 1 and runner.use_range:
+            # The probe of a download that will be split asks for its first share only, so no
+            # connection streams past its part and gets cut off with bytes in flight.
+            asked_end = runner.ctx.settings.min_split_size - 1
         if runner.use_range:
-            last = "" if segment.end is None else str(segment.end - 1)
-            headers["Range"] = f"bytes={position}-{last}"
+            headers["Range"] = f"bytes={position}-{'' if asked_end is None else asked_end}"
         if position > 0 and not is_mirror:
             # RFC 9110 §13.1.5: If-Range needs a strong validator; a date is the fallback.
             validator = _strong(job.etag) or job.last_modified
@@ -66,13 +72,21 @@ class Fetcher:
         try:
             async with runner.ctx.session.get(url, headers=headers) as response:
                 remote = describe(response)
-                offset = await self._accept(remote, url, segment, position, is_mirror)
-                await self._stream(response, worker, segment, offset, url)
+                offset = await self._accept(remote, url, segment, position, asked_end, is_mirror)
+                if remote.status == 200:
+                    asked_end = None  # the whole file is coming, whatever we asked for
+                await self._stream(response, worker, segment, offset, asked_end, url)
         except (aiohttp.ClientError, TimeoutError, ConnectionError) as exc:
             raise translate_network_error(exc, url, worker.received) from exc
 
     async def _accept(
-        self, remote: RemoteFile, url: str, segment: Segment, position: int, is_mirror: bool
+        self,
+        remote: RemoteFile,
+        url: str,
+        segment: Segment,
+        position: int,
+        asked_end: int | None,
+        is_mirror: bool,
     ) -> int:
         """Decide where this response's body goes, or raise; returns the offset to write at."""
         runner, job = self.runner, self.job
@@ -88,7 +102,7 @@ class Fetcher:
         if is_mirror:
             runner.check_mirror(remote, url)
         if remote.status == 206:
-            return await self._accept_partial(remote, url, segment, position, is_mirror)
+            return await self._accept_partial(remote, url, position, asked_end, is_mirror)
         # 200: the whole file follows, whatever we asked for.
         alone = len(job.segments) == 1 and segment.start == 0
         if is_mirror and job.accept_ranges and not alone:
@@ -116,17 +130,19 @@ class Fetcher:
         return 0
 
     async def _accept_partial(
-        self, remote: RemoteFile, url: str, segment: Segment, position: int, is_mirror: bool
+        self, remote: RemoteFile, url: str, position: int, expected_end: int | None, is_mirror: bool
     ) -> int:
         runner, job = self.runner, self.job
         host = _host(url)
         span = remote.content_range
-        expected_end = None if segment.end is None else segment.end - 1
+        if span is not None and span.total is not None:
+            # A request reaching past the end is answered up to the last byte (RFC 9110 §14.1.2).
+            last = span.total - 1
+            expected_end = last if expected_end is None else min(expected_end, last)
         wrong = (
             span is None
             or span.start != position
             or (expected_end is not None and span.end != expected_end)
-            or (expected_end is None and span.total is not None and span.end != span.total - 1)
             or (remote.content_length is not None and remote.content_length != span.end - span.start + 1)
             or (job.total_size is not None and span.total is not None and span.total != job.total_size)
         )
@@ -187,7 +203,13 @@ class Fetcher:
             job.segments[0].end = remote.total_size
 
     async def _stream(
-        self, response: aiohttp.ClientResponse, worker: Worker, segment: Segment, offset: int, url: str
+        self,
+        response: aiohttp.ClientResponse,
+        worker: Worker,
+        segment: Segment,
+        offset: int,
+        asked_end: int | None,
+        url: str,
     ) -> None:
         runner, job = self.runner, self.job
         part = runner.open_part()
@@ -198,7 +220,7 @@ class Fetcher:
         position = offset
         reader = response.content
         while True:
-            end = segment.end  # may shrink while we read: another connection took our tail
+            end = _stop(segment, asked_end)  # may shrink while we read: another connection took our tail
             if end is not None and position >= end:
                 break
             chunk = await reader.read(runner.chunk_size())
@@ -224,7 +246,7 @@ class Fetcher:
             await runner.throttle(size)
             # Yield now and then so one fast connection cannot starve the loop (and the UI).
             await asyncio.sleep(0)
-        end = segment.end
+        end = _stop(segment, asked_end)
         if end is not None and position < end:
             raise RetryableError(
                 ErrorKind.NETWORK,
@@ -235,6 +257,13 @@ class Fetcher:
             job.total_size = position
         if not response.content.at_eof():
             response.close()  # our part is done; the rest of an open-ended answer is not needed
+
+
+def _stop(segment: Segment, asked_end: int | None) -> int | None:
+    """Where this answer's useful bytes end: the segment's end, or sooner if we asked for less."""
+    if segment.end is None or asked_end is None:
+        return segment.end
+    return min(segment.end, asked_end + 1)
 
 
 def _strong(etag: str | None) -> str | None:

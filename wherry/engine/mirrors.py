@@ -45,6 +45,7 @@ class Sources:
         self._states: dict[str, RetryState] = {}
         self._exhausted: set[str] = set()
         self._meters: dict[str, SpeedMeter] = {}
+        self._peaks: dict[str, float] = {}
         self._open: dict[str, int] = {}
         self.last_error: WherryError | None = None
 
@@ -57,11 +58,21 @@ class Sources:
     def meter(self, url: str) -> SpeedMeter:
         return self._meters.setdefault(url, SpeedMeter(window=5.0, clock=self._clock))
 
+    def peak(self, url: str) -> float:
+        """The best speed this source has shown, so a source that went idle is not forgotten."""
+        meter = self._meters.get(url)
+        if meter is not None:
+            self._peaks[url] = max(self._peaks.get(url, 0.0), meter.speed())
+        return self._peaks.get(url, 0.0)
+
+    def best_speed(self, excluding: str | None = None) -> float:
+        return max((self.peak(url) for url in self.candidates() if url != excluding), default=0.0)
+
     def _score(self, url: str) -> float:
         meter = self._meters.get(url)
         if meter is None or not meter.measured():
             return float("inf")
-        return meter.speed() / (self._open.get(url, 0) + 1)
+        return max(meter.speed(), self.peak(url)) / (self._open.get(url, 0) + 1)
 
     async def acquire(self) -> str:
         """A URL with a connection slot taken on its host; give it back with ``release``."""
@@ -69,7 +80,9 @@ class Sources:
             candidates = self.candidates()
             if not candidates:
                 raise self.final_error()
-            ranked = sorted(candidates, key=self._score, reverse=True)  # stable: ties keep order
+            # Fastest per connection first; among equals (say, none measured yet) the one with
+            # fewer connections, so a fresh download spreads over its mirrors; then list order.
+            ranked = sorted(candidates, key=lambda url: (-self._score(url), self._open.get(url, 0)))
             for url in ranked:
                 if self.hosts.try_acquire(host_of(url)):
                     self._open[url] = self._open.get(url, 0) + 1

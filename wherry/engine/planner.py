@@ -8,11 +8,11 @@ waits on one slow connection.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from wherry.core.jobs import Segment
 
-__all__ = ["ALIGN", "claimable", "contiguous_prefix", "split_largest", "tiles"]
+__all__ = ["ALIGN", "claimable", "contiguous_prefix", "split_evenly", "split_largest", "tiles"]
 
 # Split points on 4 KiB boundaries keep writes aligned with pages and disk blocks.
 ALIGN = 4096
@@ -38,7 +38,9 @@ def claimable(segments: Sequence[Segment], busy: Collection[int]) -> int | None:
     return None
 
 
-def split_largest(segments: list[Segment], min_split: int) -> int | None:
+def split_largest(
+    segments: list[Segment], min_split: int, eligible: Callable[[Segment], bool] = lambda segment: True
+) -> int | None:
     """Split the segment with the most bytes left; return the new segment's index, or None.
 
     The victim keeps its first half (its connection goes on undisturbed); the new segment starts
@@ -48,7 +50,7 @@ def split_largest(segments: list[Segment], min_split: int) -> int | None:
     best, best_left = None, 0
     for index, segment in enumerate(segments):
         left = segment.remaining
-        if left is not None and left > best_left:
+        if left is not None and left > best_left and eligible(segment):
             best, best_left = index, left
     if best is None or best_left < 2 * min_split:
         return None
@@ -62,6 +64,33 @@ def split_largest(segments: list[Segment], min_split: int) -> int | None:
     victim.end = at
     segments.insert(best + 1, new)
     return best + 1
+
+
+def split_evenly(segments: list[Segment], index: int, count: int, min_split: int) -> int:
+    """Cut what ``segments[index]`` still lacks into up to ``count`` even pieces; return how many
+    new segments were added after it.
+
+    Used once, when the first answer shows the size: every connection then has a piece of its
+    own, and nobody's request is cut short until the tail, when pieces are stolen.
+    """
+    segment = segments[index]
+    left = segment.remaining
+    if left is None or count < 2:
+        return 0
+    pieces = min(count, left // max(min_split, 1))
+    if pieces < 2:
+        return 0
+    assert segment.end is not None
+    size = left / pieces
+    bounds = [segment.position + round(size * i) for i in range(1, pieces)]
+    bounds = sorted({b - b % ALIGN for b in bounds if segment.position < b - b % ALIGN < segment.end})
+    ends = [*bounds[1:], segment.end]
+    new = [Segment(start, end, 0) for start, end in zip(bounds, ends, strict=True)]
+    if not new:
+        return 0
+    segment.end = bounds[0]
+    segments[index + 1 : index + 1] = new
+    return len(new)
 
 
 def tiles(segments: Sequence[Segment], total: int) -> bool:

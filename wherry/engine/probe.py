@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+import aiohttp
 from aiohttp import ClientResponse
 
-__all__ = ["ContentRange", "RemoteFile", "describe", "parse_content_range", "url_filename"]
+__all__ = ["ContentRange", "RemoteFile", "describe", "parse_content_range", "probe", "url_filename"]
 
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
 
@@ -106,3 +107,18 @@ def describe(response: ClientResponse) -> RemoteFile:
         retry_after=headers.get("Retry-After"),
         digest=headers.get("Repr-Digest") or headers.get("Digest") or None,
     )
+
+
+async def probe(session: aiohttp.ClientSession, url: str) -> RemoteFile:
+    """Ask for the first byte only: enough to learn size, ranges and validators cheaply."""
+    from wherry.engine.http_errors import error_for_status, translate_network_error
+
+    try:
+        async with session.get(url, headers={"Range": "bytes=0-0"}) as response:
+            remote = describe(response)
+            if remote.status not in (200, 206):
+                raise error_for_status(remote.status, url, remote.retry_after)
+            response.close()  # a 200 would send the whole file; one header is all we wanted
+            return remote
+    except (aiohttp.ClientError, TimeoutError, ConnectionError) as exc:
+        raise translate_network_error(exc, url) from exc

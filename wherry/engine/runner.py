@@ -40,7 +40,7 @@ from wherry.engine.http_errors import translate_disk_error
 from wherry.engine.mirrors import Sources, host_of
 from wherry.engine.naming import sanitize_filename, unique_name
 from wherry.engine.partfile import PartFile, finalize
-from wherry.engine.planner import claimable, contiguous_prefix, split_largest
+from wherry.engine.planner import claimable, contiguous_prefix, split_evenly, split_largest
 from wherry.engine.prefix_hash import PrefixHasher
 from wherry.engine.probe import RemoteFile, url_filename
 from wherry.engine.ratelimit import TokenBucket
@@ -55,9 +55,16 @@ log = logging.getLogger(__name__)
 MAX_CONNECTIONS = 32
 # A file that changes on every request would restart forever; past this, give up and say so.
 MAX_RESTARTS = 5
-# A connection is judged slow only after this long, and only against peers 10x faster.
+# The same for a server that keeps breaking off in ways that cannot be continued.
+MAX_RESTARTS_ANY = 20
+# A connection is judged slow only after a grace period (at most this long), and only against a
+# source or peer at least ten times faster.
 SLOW_GRACE = 5.0
 SLOW_RATIO = 0.1
+# A piece is taken from a running connection only if that connection needs longer than this
+# (and has been running at least this long); idle connections look for such pieces this often.
+STEAL_MIN_ETA = 1.0
+IDLE_RECHECK = 0.25
 
 
 @dataclass
@@ -88,6 +95,7 @@ class Worker:
     started: float = 0.0
     received: int = 0
     replaced: bool = False
+    url: str | None = None
 
 
 class Runner:
@@ -102,6 +110,7 @@ class Runner:
         self.hash: PrefixHasher | None = None
         self._hash_seed: tuple[Hasher, int] | None = None
         self.restarts = 0
+        self.restarts_any = 0
         self.use_range = True
         # The furthest each segment (by start) ever got: only passing it counts as progress for
         # the retry budget, so a server that restarts from zero on every drop cannot retry forever.
@@ -197,18 +206,38 @@ class Runner:
         segments = self.job.segments
         index = claimable(segments, self._busy)
         if index is None and self.job.accept_ranges and self.job.total_size:
-            index = split_largest(segments, self.ctx.settings.min_split_size)
+            index = split_largest(segments, self.ctx.settings.min_split_size, self._worth_splitting)
         if index is None:
             return None
         segment = segments[index]
         self._busy.add(id(segment))
         return segment
 
+    def _worth_splitting(self, segment: Segment) -> bool:
+        """Not while its connection is just starting or will finish within a moment: cutting its
+        request would throw away the bytes already on their way, for no time gained."""
+        for worker in self.workers:
+            if worker.segment is segment:
+                if time.monotonic() - worker.started < STEAL_MIN_ETA:
+                    return False
+                eta = worker.meter.eta(segment.remaining)
+                return eta is None or eta > STEAL_MIN_ETA
+        return True
+
+    def _more_work_may_come(self) -> bool:
+        """Could an idle connection still get a piece, once a running one shows it is slow?"""
+        split = 2 * self.ctx.settings.min_split_size
+        return self.job.accept_ranges and any((s.remaining or 0) >= split for s in self.job.segments)
+
     async def _work(self, worker: Worker) -> None:
         while True:
             segment = self._claim()
             if segment is None:
-                return
+                if not self._more_work_may_come():
+                    return
+                # Stay available for the tail; look again shortly.
+                await asyncio.sleep(IDLE_RECHECK)
+                continue
             worker.segment = segment
             try:
                 await self._fill(worker, segment)
@@ -220,7 +249,7 @@ class Runner:
         while not segment.complete:
             url = await self.sources.acquire()
             before = max(segment.position, self.reached.get(segment.start, 0))
-            worker.replaced, worker.started = False, time.monotonic()
+            worker.replaced, worker.started, worker.url = False, time.monotonic(), url
             worker.meter.reset()
             try:
                 worker.task = asyncio.create_task(
@@ -257,20 +286,27 @@ class Runner:
                 self.sources.release(url)
 
     async def _watch_slow(self) -> None:
-        """Replace a connection running far slower than its peers (it reconnects, maybe elsewhere)."""
+        """Replace a connection running far slower than its peers or than another source has run.
+
+        Comparing with peers alone is not enough: once the fast connections have nothing left
+        to take, a lone slow one would hold the tail of the file for as long as it likes.
+        """
+        grace = min(SLOW_GRACE, 2 * self.ctx.settings.stall_timeout)
         while any(not task.done() for task in self._tasks):
-            await asyncio.sleep(1.0)
+            # Wake at once when the connections are done, so no download waits on this watch.
+            await asyncio.wait(list(self._tasks), timeout=min(1.0, grace / 2))
             now = time.monotonic()
             active = [w for w in self.workers if w.task is not None and not w.task.done()]
-            if len(active) < 2:
-                continue
             for worker in active:
                 others = [w.meter.speed() for w in active if w is not worker]
+                reference = max(
+                    statistics.median(others) if others else 0.0, self.sources.best_speed(worker.url)
+                )
                 left = worker.segment.remaining if worker.segment else 0
                 if (
-                    now - worker.started > SLOW_GRACE
-                    and (left or 0) > self.ctx.settings.min_split_size
-                    and worker.meter.speed() < SLOW_RATIO * statistics.median(others)
+                    now - worker.started > grace
+                    and (left or 0) > self.ctx.settings.min_split_size // 4
+                    and worker.meter.speed() < SLOW_RATIO * reference
                     and worker.task is not None
                 ):
                     worker.replaced = True
@@ -284,7 +320,8 @@ class Runner:
         self.check_space(self.job.total_size)
         self._primary_digest = remote.digest
         if split and self._group is not None and self.job.total_size:
-            for _ in range(self.connections() - 1):
+            added = split_evenly(self.job.segments, 0, self.connections(), self.ctx.settings.min_split_size)
+            for _ in range(self.connections() - 1 if added else 0):
                 self._spawn()
         self.ctx.changed(self.job, "probed")
 
@@ -325,10 +362,17 @@ class Runner:
     async def restart(self, reason: str, changed: bool = True) -> None:
         """Throw away what is on disk and begin again at byte 0, saying why."""
         self.restarts += changed
+        self.restarts_any += 1
         if self.restarts > MAX_RESTARTS:
             raise RemoteChangedError(
                 ErrorKind.REMOTE_CHANGED,
                 "The file on the server kept changing during the download; try again later.",
+            )
+        if self.restarts_any > MAX_RESTARTS_ANY:
+            raise JobError(
+                ErrorKind.BAD_RESPONSE,
+                "The server kept breaking off the transfer in a way that cannot be continued; "
+                "try again later.",
             )
         job = self.job
         if changed:

@@ -118,7 +118,14 @@ def _create_schema(db: SqliteDatabase) -> None:
         _sql(db, statement)
 
 
-STEPS: tuple[Step, ...] = (Step(1, "jobs, mirrors, segments, history and settings", _create_schema),)
+def _add_speed_limit(db: SqliteDatabase) -> None:
+    _sql(db, "ALTER TABLE jobs ADD COLUMN speed_limit INTEGER NOT NULL DEFAULT 0")
+
+
+STEPS: tuple[Step, ...] = (
+    Step(1, "jobs, mirrors, segments, history and settings", _create_schema),
+    Step(2, "a speed limit per job", _add_speed_limit),
+)
 
 CURRENT_VERSION = len(STEPS)
 

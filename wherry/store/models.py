@@ -74,6 +74,7 @@ class JobRow(BaseRow):
     requested_name = TextField(null=True)
     overwrite = BooleanField()
     connections = IntegerField()
+    speed_limit = IntegerField(default=0)
     position = IntegerField()
     total_size = IntegerField(null=True)
     etag = TextField(null=True)
