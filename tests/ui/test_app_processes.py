@@ -26,24 +26,22 @@ BODY = os.urandom(400_000)
 def _launch(*args: str, cwd: Path) -> subprocess.Popen[bytes]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
-    return subprocess.Popen(
-        [sys.executable, "-m", "wherry", *args],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    # A file, not a pipe: nobody reads while the process runs, and a full pipe would block it.
+    with open(cwd / "wherry-stderr.txt", "ab") as errors:
+        return subprocess.Popen(
+            [sys.executable, "-m", "wherry", *args],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            start_new_session=True,
+        )
 
 
 def _stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> int:
     if process.poll() is None:
         process.send_signal(sig)
-    try:
-        return process.wait(timeout=20)
-    finally:
-        if process.stderr is not None:
-            process.stderr.close()
+    return process.wait(timeout=20)
 
 
 def _listening(name: str) -> bool:
