@@ -378,7 +378,7 @@ class VerifyService(QObject):
 
     @Slot(str, object, object)
     def _on_progressed(self, task_id: str, done: int, total: int) -> None:
-        if task_id in self._stops and task_id not in self._futures:
+        if self._live(task_id) and task_id not in self._futures:
             signal = self.verify_progressed if self._kinds.get(task_id) == "verify" else self.progressed
             signal.emit(task_id, done, total)
 
