@@ -117,7 +117,7 @@ def test_downloads_resume_after_the_app_is_killed_mid_transfer(qtbot, flaky_serv
         # The killed instance left its socket behind; the new one takes it over.
         qtbot.waitUntil(lambda: _listening(server_name(paths.data_dir())), timeout=30000)
         target = downloads / "big.bin"
-        qtbot.waitUntil(target.exists, timeout=30000)
+        qtbot.waitUntil(lambda: _stored_jobs()[0].state is JobState.FINISHED, timeout=30000)
         assert target.read_bytes() == BODY
         resumed = flaky_server.requests_for("/big.bin", "GET")[requests_before:]
         assert resumed
