@@ -13,6 +13,7 @@ from wherry.core.events import EventSink
 from wherry.core.settings import Settings
 from wherry.engine import Engine
 from wherry.store import SqliteRepository, open_store
+from wherry.verify.copies import FinderCopies
 from wherry.verify.hashing import ExecutorVerifier
 
 __all__ = ["configure_logging", "headless_engine", "open_repository"]
@@ -47,6 +48,7 @@ async def headless_engine(
         sink,
         settings or repository.load_settings(),
         manage_all=False,
+        copies=FinderCopies(),
     )
     await engine.start()
     try:

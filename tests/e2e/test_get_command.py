@@ -216,3 +216,52 @@ def test_sigkill_of_a_segmented_download_then_rerun_gives_the_exact_file(
     # Only what the checkpoint did not cover is fetched again (plus bytes in flight when a
     # connection that finished its part early is closed).
     assert refetched <= len(body) - checkpointed + 256 * 1024
+
+
+def test_connections_flag_splits_the_download(flaky_server, workdir):
+    body = payload(3 * 1024 * 1024)
+    url = flaky_server.add("/c4.bin", body)
+    result = wherry("get", url, "-c", "3", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    assert (workdir / "c4.bin").read_bytes() == body
+    assert len(flaky_server.requests_for("/c4.bin", "GET")) >= 3
+
+
+@pytest.mark.parametrize("same", [True, False], ids=["same-file", "different-file"])
+def test_replace_gives_a_paused_download_a_new_url(flaky_server, workdir, wherry_home, same):
+    body = payload(SIZE)
+    old = flaky_server.add("/old/r.bin", body, etag='"x"', plan=FaultPlan(gate_after=600_000))
+    new_body = body if same else payload(SIZE, seed=8)
+    new = flaky_server.add("/new/r.bin", new_body, etag='"x"' if same else '"y"')
+    process = spawn("get", old, "-o", "r.bin", "-c", "1", cwd=workdir)
+    try:
+        assert flaky_server.wait_gate("/old/r.bin", 30)
+        assert wait_for(lambda: stored_progress(wherry_home).get("r.bin") == 600_000)
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+        flaky_server.release("/old/r.bin")
+    listing = wherry("list", cwd=workdir).stdout
+    job_id = listing.split()[0]
+    replaced = wherry("replace", job_id, new, cwd=workdir)
+    assert replaced.returncode == 0, replaced.stderr
+    assert ("were kept" in replaced.stdout) is same
+    assert ("discarded" in replaced.stdout) is not same
+    finished = wherry("get", new, "-o", "r.bin", "-c", "1", cwd=workdir)
+    assert finished.returncode == 0, finished.stderr
+    assert (workdir / "r.bin").read_bytes() == new_body
+    first = [
+        r.headers["Range"]
+        for r in flaky_server.requests_for("/new/r.bin", "GET")
+        if r.headers["Range"] != "bytes=0-0"
+    ]
+    assert first[0].startswith("bytes=600000-" if same else "bytes=0-")
+
+
+def test_replace_refuses_an_unknown_job(workdir):
+    result = wherry("replace", "feedface", "http://127.0.0.1:9/x", cwd=workdir)
+    assert result.returncode == 2
+    assert "No download matches" in result.stderr

@@ -13,6 +13,7 @@ from wherry.core.jobs import AddRequest, Job
 from wherry.core.settings import Settings
 from wherry.engine import Engine
 from wherry.store import SqliteRepository, open_store
+from wherry.verify.copies import FinderCopies
 from wherry.verify.hashing import ExecutorVerifier
 
 FAST = Settings(
@@ -50,7 +51,9 @@ class Harness:
         if self.repository is None:
             self.repository, _ = open_store(self.tmp / "wherry.db")
         settings = self.settings.with_changes(**overrides) if overrides else self.settings
-        self.engine = Engine(self.repository, ExecutorVerifier(), self.events.append, settings)
+        self.engine = Engine(
+            self.repository, ExecutorVerifier(), self.events.append, settings, copies=FinderCopies()
+        )
         await self.engine.start()
         return self.engine
 
@@ -110,3 +113,8 @@ async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
             await asyncio.sleep(0.01)
 
     await asyncio.wait_for(poll(), timeout)
+
+
+def data_requests(server, path: str) -> list:
+    """GET requests for ``path`` that asked for data (not the one-byte probe of a checksum job)."""
+    return [r for r in server.requests_for(path, "GET") if r.headers.get("Range") != "bytes=0-0"]

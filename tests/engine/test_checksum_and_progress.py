@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 
-from tests.engine.conftest import payload, until
+from tests.engine.conftest import data_requests, payload, until
 from tests.helpers.flaky_server import FaultPlan
 from wherry.core.errors import ErrorKind
 from wherry.core.events import JobAdded, JobFailed, JobFinished, JobPaused, JobStarted, JobVerifying
@@ -44,7 +44,7 @@ async def test_checksum_verified_while_streaming(harness, flaky_server, algorith
 async def test_checksum_mismatch_fails_with_both_digests_and_no_finished_file(harness, flaky_server):
     body = payload(SIZE)
     expected = hashlib.sha256(body).hexdigest()
-    url = flaky_server.add("/bad.bin", body, plan=FaultPlan(corrupt_at=1234, corrupt_times=1))
+    url = flaky_server.add("/bad.bin", body, plan=FaultPlan(corrupt_at=1234))
     job = await harness.download(url, checksum=ChecksumSpec("sha256", expected))
     assert job.state is JobState.FAILED
     assert job.error_kind is ErrorKind.CHECKSUM_MISMATCH
@@ -52,15 +52,39 @@ async def test_checksum_mismatch_fails_with_both_digests_and_no_finished_file(ha
     assert job.actual_digest in job.error_message
     assert job.actual_digest != expected
     assert not (harness.downloads / "bad.bin").exists()
-    failed = harness.of_type(JobFailed)
-    assert failed[-1].kind is ErrorKind.CHECKSUM_MISMATCH
-    # The job can be retried; the corruption was transient, so the second fetch is right.
+    assert harness.of_type(JobFailed)[-1].kind is ErrorKind.CHECKSUM_MISMATCH
+    # Fetched twice (the automatic second try), then failed.
+    assert len(data_requests(flaky_server, "/bad.bin")) == 2
+    assert any("once more" in line for line in harness.history(job))
+    # The job can be retried by hand; with the server fixed, it finishes.
+    flaky_server.set_plan("/bad.bin", FaultPlan())
     await harness.engine.retry(job.id)
     done = await asyncio.wait_for(harness.engine.wait(job.id), 20)
     assert done.state is JobState.FINISHED
     assert (harness.downloads / "bad.bin").read_bytes() == body
-    assert len(flaky_server.requests_for("/bad.bin", "GET")) == 2
-    assert flaky_server.requests_for("/bad.bin", "GET")[1].headers["Range"].startswith("bytes=0-")
+    assert data_requests(flaky_server, "/bad.bin")[-1].headers["Range"].startswith("bytes=0-")
+
+
+async def test_a_transient_corruption_is_fixed_by_the_automatic_second_fetch(harness, flaky_server):
+    body = payload(SIZE)
+    url = flaky_server.add("/once.bin", body, plan=FaultPlan(corrupt_at=99, corrupt_times=1))
+    job = await harness.download(url, checksum=ChecksumSpec("sha256", hashlib.sha256(body).hexdigest()))
+    assert job.state is JobState.FINISHED
+    assert (harness.downloads / "once.bin").read_bytes() == body
+    assert len(data_requests(flaky_server, "/once.bin")) == 2
+
+
+async def test_the_second_fetch_prefers_another_source(harness, flaky_server):
+    body = payload(SIZE)
+    spec = ChecksumSpec("sha256", hashlib.sha256(body).hexdigest())
+    bad = flaky_server.add("/bad/src.bin", body, plan=FaultPlan(corrupt_at=5))
+    good = flaky_server.add("/good/src.bin", body)
+    job = await harness.download(bad, checksum=spec, connections=1, mirrors=(good,))
+    assert job.state is JobState.FINISHED
+    assert (harness.downloads / "src.bin").read_bytes() == body
+    assert len(data_requests(flaky_server, "/bad/src.bin")) == 1
+    assert len(data_requests(flaky_server, "/good/src.bin")) == 1
+    assert any("once more from" in line for line in harness.history(job))
 
 
 async def test_a_drop_within_one_run_keeps_streaming_into_the_same_digest(harness, flaky_server):

@@ -37,8 +37,11 @@ def test_every_setting_round_trips(repo: SqliteRepository) -> None:
         breaker_threshold=11,
         breaker_cooldown=12.5,
         history_days=90,
+        reuse_existing=False,
+        link_existing=True,
+        library_dirs=("/srv/isos", "/home/someone/models"),
     )
-    assert all(getattr(changed, k) != v for k, v in Settings().to_dict().items())
+    assert all(getattr(changed, k) != getattr(Settings(), k) for k in Settings().to_dict())
     repo.save_settings(changed)
     assert repo.load_settings() == changed
     repo.save_settings(changed.with_changes(max_active=1))

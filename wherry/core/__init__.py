@@ -37,7 +37,7 @@ from wherry.core.jobs import (
     Segment,
     new_job_id,
 )
-from wherry.core.ports import Hasher, JobRepository, SettingsRepository, Verifier
+from wherry.core.ports import Hasher, JobRepository, LocalCopies, SettingsRepository, Verifier
 from wherry.core.settings import Settings
 
 __all__ = [
@@ -65,6 +65,7 @@ __all__ = [
     "JobStarted",
     "JobState",
     "JobVerifying",
+    "LocalCopies",
     "Mirror",
     "Progress",
     "RemoteChangedError",

@@ -71,7 +71,14 @@ _ALLOWED: dict[JobState, frozenset[JobState]] = {
         }
     ),
     JobState.VERIFYING: frozenset(
-        {JobState.QUEUED, JobState.FINISHED, JobState.FAILED, JobState.PAUSED, JobState.CANCELLED}
+        {
+            JobState.RUNNING,  # a failed check fetches the file once more
+            JobState.QUEUED,
+            JobState.FINISHED,
+            JobState.FAILED,
+            JobState.PAUSED,
+            JobState.CANCELLED,
+        }
     ),
     JobState.PAUSED: frozenset({JobState.QUEUED, JobState.CANCELLED, JobState.FAILED}),
     JobState.FAILED: frozenset({JobState.QUEUED, JobState.PAUSED, JobState.CANCELLED}),

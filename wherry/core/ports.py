@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
-from wherry.core.jobs import Job, JobId
+from wherry.core.jobs import ChecksumSpec, Job, JobId
 from wherry.core.settings import Settings
 
-__all__ = ["Hasher", "JobRepository", "SettingsRepository", "Verifier"]
+__all__ = ["Hasher", "JobRepository", "LocalCopies", "SettingsRepository", "Verifier"]
 
 
 class JobRepository(Protocol):
@@ -65,4 +66,19 @@ class Verifier(Protocol):
 
     async def hash_prefix(self, path: Path, algorithm: str, length: int) -> Hasher:
         """Hash the first ``length`` bytes of ``path``; the result can keep absorbing bytes."""
+        ...
+
+
+class LocalCopies(Protocol):
+    """Finding a file that is already on disk, so a download can be a copy instead."""
+
+    async def find(
+        self,
+        checksum: ChecksumSpec,
+        size: int,
+        folders: Sequence[str | Path],
+        shallow: Sequence[str | Path] = (),
+    ) -> Path | None:
+        """A file of ``size`` bytes whose digest is ``checksum``, directly in one of ``shallow``
+        or anywhere under ``folders``; None if there is none."""
         ...

@@ -31,9 +31,16 @@ class Settings:
     breaker_threshold: int = 5
     breaker_cooldown: float = 60.0
     history_days: int = 30  # finished jobs older than this may be cleaned up
+    reuse_existing: bool = True  # a job with a checksum first looks for the file on disk
+    link_existing: bool = False  # …and hard-links it (same disk) instead of copying
+    library_dirs: tuple[str, ...] = ()  # folders searched besides the download folder
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        # Tuples become lists so the values are plain JSON.
+        return {
+            f.name: list(value) if isinstance(value := getattr(self, f.name), tuple) else value
+            for f in fields(self)
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
@@ -47,6 +54,9 @@ class Settings:
             if isinstance(default, bool):
                 if isinstance(value, bool):
                     good[f.name] = value
+            elif isinstance(default, tuple):
+                if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+                    good[f.name] = tuple(value)
             elif isinstance(default, float):
                 if isinstance(value, int | float) and not isinstance(value, bool):
                     good[f.name] = float(value)

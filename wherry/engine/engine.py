@@ -35,12 +35,13 @@ from wherry.core.events import (
     Progress,
 )
 from wherry.core.jobs import AddRequest, Job, JobId, JobState, Mirror, Segment
-from wherry.core.ports import JobRepository, Verifier
+from wherry.core.ports import JobRepository, LocalCopies, Verifier
 from wherry.core.settings import Settings
 from wherry.engine.breaker import CircuitBreaker
 from wherry.engine.fetcher import CHUNK
 from wherry.engine.hosts import HostPool
 from wherry.engine.naming import sanitize_filename
+from wherry.engine.partfile import PartFile
 from wherry.engine.probe import probe
 from wherry.engine.ratelimit import TokenBucket
 from wherry.engine.runner import MAX_CONNECTIONS, RunContext, Runner
@@ -82,6 +83,7 @@ class Engine:
         settings: Settings,
         *,
         manage_all: bool = True,
+        copies: LocalCopies | None = None,
     ) -> None:
         """``manage_all`` False (the command line) runs only jobs added or resumed through it."""
         self.repository = repository
@@ -89,6 +91,7 @@ class Engine:
         self.sink = sink
         self.settings = settings
         self.manage_all = manage_all
+        self.copies = copies
         self.breaker = CircuitBreaker(settings.breaker_threshold, settings.breaker_cooldown)
         self.hosts = HostPool(self.breaker, settings.max_connections_per_host)
         self.bucket = TokenBucket(settings.speed_limit)
@@ -261,8 +264,6 @@ class Engine:
             self._reset(job, "The checksum did not match; downloading again from the beginning.")
         if job.state is JobState.CANCELLED:
             self._reset(job, "Downloading again from the beginning.")
-        if job.state is JobState.VERIFYING:
-            job.transition(JobState.RUNNING)  # left half-way by a crash; the runner re-verifies
         self._transition(job, JobState.QUEUED, JobQueued(job_id))
         self._schedule()
 
@@ -302,7 +303,11 @@ class Engine:
         """
         job = self._jobs[job_id]
         new = validate_url(url)
-        if job_id in self._tasks or job.state not in (JobState.PAUSED, JobState.FAILED, JobState.QUEUED):
+        if (
+            job_id in self._tasks
+            or job.state in (JobState.FINISHED, JobState.CANCELLED)
+            or self._busy_elsewhere(job)
+        ):
             raise InputError(ErrorKind.BAD_INPUT, "Pause the download before giving it a new address.")
         had = job.bytes_done
         keep = had == 0 or job.total_size is None
@@ -333,6 +338,17 @@ class Engine:
         self._note(job, message)
         self._emit(JobChanged(job_id, "url"))
         return message
+
+    def _busy_elsewhere(self, job: Job) -> bool:
+        """Is another Wherry process writing this job's file right now (it holds the lock)?"""
+        part = job.part_path
+        if part is None or not part.exists():
+            return False
+        try:
+            PartFile.open(part).close()
+        except WherryError:
+            return True
+        return False
 
     async def pause_all(self) -> None:
         for job_id in list(self._order):
@@ -399,6 +415,7 @@ class Engine:
             settings=self.settings,
             hosts=self.hosts,
             bucket=self.bucket,
+            copies=self.copies,
             taken_names=self._taken_names,
             changed=self._changed,
             retrying=self._retrying,

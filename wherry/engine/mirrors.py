@@ -47,6 +47,7 @@ class Sources:
         self._meters: dict[str, SpeedMeter] = {}
         self._peaks: dict[str, float] = {}
         self._open: dict[str, int] = {}
+        self._suspects: set[str] = set()
         self.last_error: WherryError | None = None
 
     def candidates(self) -> list[str]:
@@ -80,15 +81,23 @@ class Sources:
             candidates = self.candidates()
             if not candidates:
                 raise self.final_error()
-            # Fastest per connection first; among equals (say, none measured yet) the one with
-            # fewer connections, so a fresh download spreads over its mirrors; then list order.
-            ranked = sorted(candidates, key=lambda url: (-self._score(url), self._open.get(url, 0)))
+            # Unsuspected sources first; then fastest per connection; among equals (say, none
+            # measured yet) the one with fewer connections, so a fresh download spreads over its
+            # mirrors; then list order.
+            ranked = sorted(
+                candidates,
+                key=lambda url: (url in self._suspects, -self._score(url), self._open.get(url, 0)),
+            )
             for url in ranked:
                 if self.hosts.try_acquire(host_of(url)):
                     self._open[url] = self._open.get(url, 0) + 1
                     return url
             parked = [self.hosts.breaker.retry_in(host_of(url)) for url in candidates]
             await self.hosts.wait_for_room(min([_RECHECK, *(p for p in parked if p > 0)]))
+
+    def suspect(self, urls: set[str]) -> None:
+        """These sources gave bytes that failed a check: use them only when nothing else is left."""
+        self._suspects |= urls
 
     def release(self, url: str) -> None:
         self._open[url] -= 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
 import shutil
 import statistics
 import time
@@ -30,8 +31,8 @@ from wherry.core.errors import (
     SourceError,
     WherryError,
 )
-from wherry.core.jobs import Job, Segment
-from wherry.core.ports import Hasher, JobRepository, Verifier
+from wherry.core.jobs import Job, JobState, Segment
+from wherry.core.ports import Hasher, JobRepository, LocalCopies, Verifier
 from wherry.core.settings import Settings
 from wherry.engine.checkpoint import Checkpointer
 from wherry.engine.fetcher import CHUNK, Fetcher, RestartNeeded
@@ -42,7 +43,7 @@ from wherry.engine.naming import sanitize_filename, unique_name
 from wherry.engine.partfile import PartFile, finalize
 from wherry.engine.planner import claimable, contiguous_prefix, split_evenly, split_largest
 from wherry.engine.prefix_hash import PrefixHasher
-from wherry.engine.probe import RemoteFile, url_filename
+from wherry.engine.probe import RemoteFile, probe, url_filename
 from wherry.engine.ratelimit import TokenBucket
 from wherry.engine.retry import RetryPolicy
 from wherry.engine.sizes import human_size
@@ -77,6 +78,7 @@ class RunContext:
     settings: Settings
     hosts: HostPool
     bucket: TokenBucket  # the global speed limit
+    copies: LocalCopies | None  # finds a file already on disk with the job's digest
     taken_names: Callable[[Job], set[str]]
     changed: Callable[[Job, str], None]  # save the job and tell listeners
     retrying: Callable[[Job, WherryError, int, float], None]
@@ -111,6 +113,8 @@ class Runner:
         self._hash_seed: tuple[Hasher, int] | None = None
         self.restarts = 0
         self.restarts_any = 0
+        self.refetched = False
+        self.suppliers: set[str] = set()  # URLs whose bytes are in the file
         self.use_range = True
         # The furthest each segment (by start) ever got: only passing it counts as progress for
         # the retry budget, so a server that restarts from zero on every drop cannot retry forever.
@@ -126,10 +130,77 @@ class Runner:
 
     async def run(self) -> None:
         try:
-            await self._download()
-            await self._complete()
+            if await self._reuse_copy():
+                return
+            while True:
+                await self._download()
+                try:
+                    await self._complete()
+                    return
+                except JobError as error:
+                    if error.kind is not ErrorKind.CHECKSUM_MISMATCH or self.refetched:
+                        raise
+                    await self._refetch(error)
         finally:
             await self._close()
+
+    async def _reuse_copy(self) -> bool:
+        """Before the first byte: if the file is already on disk (same size and digest), use it."""
+        job, ctx = self.job, self.ctx
+        if job.checksum is None or ctx.copies is None or not ctx.settings.reuse_existing or job.bytes_done:
+            return False
+        try:
+            remote = await probe(ctx.session, job.url)
+        except WherryError:
+            return False  # the download itself will meet the problem and report it
+        if remote.total_size is None:
+            return False  # without a size every file would have to be hashed
+        found = await ctx.copies.find(
+            job.checksum, remote.total_size, ctx.settings.library_dirs, shallow=[job.directory]
+        )
+        if found is None:
+            return False
+        job.total_size = remote.total_size
+        job.segments = [Segment(0, remote.total_size, remote.total_size)]
+        job.actual_digest = job.checksum.hexdigest
+        if not job.requested_name and found.parent == Path(job.directory).resolve():
+            # Already in the download folder: that file is the download; no second copy.
+            job.filename = found.name
+            ctx.note(
+                job,
+                f"{found.name} was already in the folder with the expected checksum; nothing was downloaded.",
+            )
+            return True
+        self.decide_name(remote)
+        part = job.part_path
+        assert part is not None
+        how = "copied"
+        try:
+            if ctx.settings.link_existing:
+                try:
+                    os.link(found, part)
+                    how = "linked"
+                except OSError:
+                    pass  # another disk, or no hard links here: copy instead
+            if how == "copied":
+                await asyncio.get_running_loop().run_in_executor(None, shutil.copyfile, found, part)
+        except OSError as exc:
+            raise translate_disk_error(exc, str(part)) from exc
+        self._rename()
+        ctx.note(job, f"An identical file was already at {found}; it was {how} instead of downloaded.")
+        return True
+
+    async def _refetch(self, error: JobError) -> None:
+        """A wrong digest gets one more whole fetch, from other sources first, before failing."""
+        self.refetched = True
+        others = [url for url in self.sources.candidates() if url not in self.suppliers]
+        self.sources.suspect(self.suppliers)
+        where = f" from {host_of(others[0])}" if others else ""
+        self.ctx.note(self.job, f"{error.message} Fetching the file once more{where}.")
+        self.suppliers = set()
+        self.job.actual_digest = None
+        self.job.transition(JobState.RUNNING)
+        await self.restart("Starting again after the checksum mismatch.", changed=False)  # saves, tells
 
     async def _close(self) -> None:
         try:
@@ -345,6 +416,7 @@ class Runner:
 
     def absorbed(self, worker: Worker, url: str, offset: int, chunk: bytes) -> None:
         size = len(chunk)
+        self.suppliers.add(url)
         self.meter.add(size)
         worker.meter.add(size)
         self.sources.meter(url).add(size)
