@@ -145,6 +145,7 @@ def main(output: Path) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         state = QSettings(str(Path(scratch) / "window.ini"), QSettings.Format.IniFormat)
         window = MainWindow(bridge, model, state, DOWNLOADS, Tray(bridge, app_icon()))
+        model.setParent(window)
         window.resize(1180, 720)
         window.show()
         window.select_ids([engine.jobs()[0].id])

@@ -23,6 +23,7 @@ def test_window_with_a_thousand_jobs_repaints_only_transferring_rows(qtbot, tmp_
     model.follow(bridge)
     state = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
     window = MainWindow(bridge, model, state, str(tmp_path))
+    model.setParent(window)  # as the app does: the model goes with the window, never before it
     qtbot.addWidget(window)
     window.show()
     assert window.proxy.rowCount() == 1000
