@@ -314,8 +314,10 @@ class FindDialog(QDialog):
         super().closeEvent(event)
 
     def _open_match(self, item: QTableWidgetItem) -> None:
-        path = self.table.item(item.row(), 0).data(Qt.ItemDataRole.UserRole)
-        folder = os.path.dirname(path)
+        name = self.table.item(item.row(), 0)
+        if name is None:
+            return
+        folder = os.path.dirname(name.data(Qt.ItemDataRole.UserRole))
         self.open_requested.emit(folder)
         self._open_url(QUrl.fromLocalFile(folder))
 
@@ -396,8 +398,12 @@ class FindDialog(QDialog):
         self.progress_label.setText(f"{hashed} hashed in {folders}")
 
     def _set_summary(self, text: str, good: bool | None) -> None:
-        colour = {True: _MATCH_COLOUR, False: _ERROR_COLOUR}.get(good)
-        self.summary_label.setStyleSheet(f"font-weight: 600; color: {colour};" if colour else "")
+        if good is None:
+            self.summary_label.setStyleSheet("")
+        else:
+            self.summary_label.setStyleSheet(
+                f"font-weight: 600; color: {_MATCH_COLOUR if good else _ERROR_COLOUR};"
+            )
         self.summary_label.setText(text)
 
     def _update_buttons(self) -> None:

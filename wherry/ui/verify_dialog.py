@@ -382,7 +382,8 @@ class VerifyDialog(QDialog):
     def _on_finished(self, job: str, _summary: object) -> None:
         if job == self._job:
             self.progress_bar.setValue(_BAR_STEPS)
-            self._end(summary_sentence(self._counts) + ".")
+            verdict = None if not self._counts else not self._failures()
+            self._end(summary_sentence(self._counts) + ".", verdict)
 
     @Slot(str)
     def _on_cancelled(self, job: str) -> None:
@@ -390,23 +391,24 @@ class VerifyDialog(QDialog):
             checked = sum(self._counts.values())
             total = f" of {self._planned}" if self._planned else ""
             counts = f": {summary_sentence(self._counts)}" if checked else ""
-            self._end(f"Stopped after {checked}{total} files{counts}.")
+            self._end(f"Stopped after {checked}{total} files{counts}.", False if self._failures() else None)
 
     @Slot(str, str)
     def _on_failed(self, job: str, message: str) -> None:
         if job == self._job:
-            self._end(message)
+            self._end(message, False)
 
-    def _end(self, summary: str) -> None:
+    def _end(self, summary: str, good: bool | None) -> None:
         self._job = None
         if self.progress_bar.maximum() == 0:
             self.progress_bar.setRange(0, _BAR_STEPS)
         self.progress_label.setText("")
-        failures = sum(self._counts.values()) - self._counts[FileStatus.OK]
-        good = bool(self._counts[FileStatus.OK]) and not failures and summary.endswith(".")
-        self._set_summary(summary, True if good else (False if failures else None))
+        self._set_summary(summary, good)
         self._update_buttons()
         self.run_ended.emit(summary)
+
+    def _failures(self) -> int:
+        return sum(self._counts.values()) - self._counts[FileStatus.OK]
 
     def _show_count(self) -> None:
         checked = sum(self._counts.values())
@@ -450,8 +452,9 @@ class VerifyDialog(QDialog):
             self.table.scrollToBottom()
 
     def _set_summary(self, text: str, good: bool | None) -> None:
-        colour = {True: _STATUS_COLOUR[FileStatus.OK], False: _STATUS_COLOUR[FileStatus.MISMATCH]}.get(good)
-        style = "font-weight: 600;" + (f" color: {colour};" if colour else "")
+        style = "font-weight: 600;"
+        if good is not None:
+            style += f" color: {_STATUS_COLOUR[FileStatus.OK if good else FileStatus.MISMATCH]};"
         self.summary_label.setStyleSheet(style)
         self.summary_label.setText(text)
 

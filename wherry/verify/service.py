@@ -216,6 +216,12 @@ class VerifyService(QObject):
         self._futures: dict[str, asyncio.Future[Any]] = {}
         self._kinds: dict[str, str] = {}
         self._searches: dict[str, tuple[FindStats, FindProgress]] = {}
+        self._news: dict[str, SignalInstance] = {
+            "planned": self.verify_planned,
+            "checked": self.verify_checked,
+            "matched": self.find_matched,
+            "skipped": self.find_skipped,
+        }
         self._find_timer = QTimer(self)
         self._find_timer.setInterval(_FIND_POLL_MS)
         self._find_timer.timeout.connect(self._poll_searches)
@@ -386,13 +392,7 @@ class VerifyService(QObject):
     def _on_reported(self, task_id: str, kind: str, payload: object) -> None:
         if not self._live(task_id):
             return  # cancelled: what was already on its way is dropped
-        signals: dict[str, SignalInstance] = {
-            "planned": self.verify_planned,
-            "checked": self.verify_checked,
-            "matched": self.find_matched,
-            "skipped": self.find_skipped,
-        }
-        signals[kind].emit(task_id, payload)
+        self._news[kind].emit(task_id, payload)
 
     @Slot()
     def _poll_searches(self) -> None:
