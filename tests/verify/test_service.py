@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from wherry.core.errors import ErrorKind, JobError
 from wherry.core.ports import Verifier
+from wherry.verify import service as service_module
 from wherry.verify.hashing import CHUNK_SIZE
 from wherry.verify.service import (
     FileStatus,
@@ -374,4 +375,20 @@ def test_find_reports_progress_and_stops_when_cancelled(
         assert service.cancel(job)
     assert blocker.args == [job]
     assert ends == []
+    assert service.active_tasks == 0
+
+
+def test_a_bug_in_a_batch_job_still_ends_it_with_a_sentence(
+    qtbot, service: VerifyService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(_paths):  # type: ignore[no-untyped-def]
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(service_module, "plan_verification", broken)
+    with qtbot.waitSignal(service.failed, timeout=TIMEOUT_MS) as blocker:
+        job = service.start_verify([tmp_path])
+    assert blocker.args == [
+        job,
+        f"Wherry could not check {tmp_path} because of an internal error; the log has the details.",
+    ]
     assert service.active_tasks == 0

@@ -67,15 +67,18 @@ _BAR_STEPS = 1000  # QProgressBar holds an int; byte counts of big runs do not f
 
 def summary_sentence(counts: Mapping[FileStatus, int]) -> str:
     """``12 files OK, 1 mismatch, 1 missing``: the counts that are not zero, OK first."""
-    ok = counts.get(FileStatus.OK, 0)
-    mismatched = counts.get(FileStatus.MISMATCH, 0)
-    parts = [
-        f"{ok} file{'' if ok == 1 else 's'} OK" if ok else "",
-        f"{mismatched} mismatch{'' if mismatched == 1 else 'es'}" if mismatched else "",
-        f"{counts.get(FileStatus.MISSING, 0)} missing" if counts.get(FileStatus.MISSING) else "",
-        f"{counts.get(FileStatus.UNREADABLE, 0)} unreadable" if counts.get(FileStatus.UNREADABLE) else "",
-    ]
-    return ", ".join(p for p in parts if p) or "No file was checked"
+    ok, mismatched = counts.get(FileStatus.OK, 0), counts.get(FileStatus.MISMATCH, 0)
+    parts = []
+    if ok:
+        parts.append(f"{ok} file{'' if ok == 1 else 's'} OK")
+    if mismatched:
+        parts.append(f"{mismatched} mismatch{'' if mismatched == 1 else 'es'}")
+    parts.extend(
+        f"{counts[status]} {STATUS_TEXT[status].lower()}"
+        for status in (FileStatus.MISSING, FileStatus.UNREADABLE)
+        if counts.get(status)
+    )
+    return ", ".join(parts) or "No file was checked"
 
 
 _icons: dict[FileStatus, QIcon] = {}
