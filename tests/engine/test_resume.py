@@ -186,3 +186,28 @@ async def test_checkpoints_never_count_bytes_that_are_not_on_disk(harness, flaky
     assert len([v for v in progress if 0 < v < SIZE]) >= 2, "progress was checkpointed while running"
     assert (harness.downloads / "k.bin").read_bytes() == body
     assert not harness.of_type(JobRetrying)
+
+
+async def test_regression_a_crash_between_rename_and_saving_finished_does_not_download_again(
+    harness, flaky_server
+):
+    import hashlib
+
+    from wherry.core.jobs import ChecksumSpec
+
+    body = payload(SIZE)
+    url = flaky_server.add("/done.bin", body)
+    spec = ChecksumSpec("sha256", hashlib.sha256(body).hexdigest())
+    job = await harness.download(url, checksum=spec)
+    assert job.state is JobState.FINISHED
+    # As the store looked if the process died right after the rename: complete, still "running".
+    job.state = JobState.RUNNING
+    job.finished_at = None
+    harness.repository.save_job(job)
+    requests_before = len(flaky_server.requests)
+    engine = await harness.reopen()
+    again = engine.job(job.id)
+    done = await asyncio.wait_for(engine.wait(again.id), 20)
+    assert done.state is JobState.FINISHED
+    assert sorted(p.name for p in harness.downloads.iterdir()) == ["done.bin"]
+    assert len(flaky_server.requests) == requests_before

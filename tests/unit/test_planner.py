@@ -4,7 +4,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wherry.core.jobs import Segment
-from wherry.engine.planner import ALIGN, claimable, contiguous_prefix, split_evenly, split_largest, tiles
+from wherry.engine.planner import (
+    ALIGN,
+    carve,
+    claimable,
+    contiguous_prefix,
+    split_evenly,
+    split_largest,
+    tiles,
+)
 
 MIB = 1024 * 1024
 
@@ -96,3 +104,22 @@ def test_split_evenly_always_tiles(total, done, count, min_split):
     assert tiles(segments, total)
     assert len(segments) == added + 1 <= max(count, 1)
     assert sum(s.done for s in segments) == before
+
+
+def test_carve_takes_a_piece_from_where_the_segment_stands():
+    segments = [Segment(0, 20 * MIB, MIB)]
+    assert carve(segments, 0, 4 * MIB, MIB)
+    assert segments == [Segment(0, 5 * MIB, MIB), Segment(5 * MIB, 20 * MIB, 0)]
+    assert not carve([Segment(0, 5 * MIB, 0)], 0, 4 * MIB, 2 * MIB)  # the rest would be too small
+
+
+@given(st.integers(0, 64 * MIB), st.lists(st.integers(0, 3), max_size=30))
+def test_carving_in_order_keeps_the_file_tiled(total, picks):
+    segments = [Segment(0, total, 0)]
+    for pick in picks:
+        index = claimable(segments, busy=set())
+        if index is None:
+            break
+        carve(segments, index, 4 * MIB, MIB)
+        segments[index].done = segments[index].end - segments[index].start if pick else 0
+        assert tiles(segments, total)

@@ -223,7 +223,12 @@ class Fetcher:
             end = _stop(segment, asked_end)  # may shrink while we read: another connection took our tail
             if end is not None and position >= end:
                 break
-            chunk = await reader.read(runner.chunk_size())
+            if runner.throttled():
+                chunk = await reader.read(runner.chunk_size())  # small, even pieces under a limit
+            else:
+                # readchunk hands over each buffer as it came off the socket; read(n) would first
+                # join them into a new bytes object, one more copy of every byte.
+                chunk, _ = await reader.readchunk()
             if not chunk:
                 break
             if end is not None and position + len(chunk) > end:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Sequence
 
 from wherry.core.jobs import Segment
 
-__all__ = ["ALIGN", "claimable", "contiguous_prefix", "split_evenly", "split_largest", "tiles"]
+__all__ = ["ALIGN", "carve", "claimable", "contiguous_prefix", "split_evenly", "split_largest", "tiles"]
 
 # Split points on 4 KiB boundaries keep writes aligned with pages and disk blocks.
 ALIGN = 4096
@@ -91,6 +91,27 @@ def split_evenly(segments: list[Segment], index: int, count: int, min_split: int
     segment.end = bounds[0]
     segments[index + 1 : index + 1] = new
     return len(new)
+
+
+def carve(segments: list[Segment], index: int, piece: int, min_split: int) -> bool:
+    """Shorten ``segments[index]`` to ``piece`` bytes from where it stands; the rest becomes a new
+    unclaimed segment after it. Not done when the rest would be smaller than ``min_split``.
+
+    Taking pieces in file order keeps the finished part of the file contiguous, so its digest
+    can be computed while the download runs.
+    """
+    segment = segments[index]
+    left = segment.remaining
+    if left is None or left < piece + min_split:
+        return False
+    assert segment.end is not None
+    at = segment.position + piece
+    at -= at % ALIGN
+    if at <= segment.position:
+        return False
+    segments.insert(index + 1, Segment(at, segment.end, 0))
+    segment.end = at
+    return True
 
 
 def tiles(segments: Sequence[Segment], total: int) -> bool:

@@ -41,7 +41,7 @@ from wherry.engine.http_errors import translate_disk_error
 from wherry.engine.mirrors import Sources, host_of
 from wherry.engine.naming import sanitize_filename, unique_name
 from wherry.engine.partfile import PartFile, finalize
-from wherry.engine.planner import claimable, contiguous_prefix, split_evenly, split_largest
+from wherry.engine.planner import carve, claimable, contiguous_prefix, split_evenly, split_largest
 from wherry.engine.prefix_hash import PrefixHasher
 from wherry.engine.probe import RemoteFile, probe, url_filename
 from wherry.engine.ratelimit import TokenBucket
@@ -66,6 +66,8 @@ SLOW_RATIO = 0.1
 # (and has been running at least this long); idle connections look for such pieces this often.
 STEAL_MIN_ETA = 1.0
 IDLE_RECHECK = 0.25
+# With a checksum, connections take pieces of this size in file order (see _ordered).
+ORDERED_PIECE = 8 * 1024 * 1024
 
 
 @dataclass
@@ -130,7 +132,7 @@ class Runner:
 
     async def run(self) -> None:
         try:
-            if await self._reuse_copy():
+            if await self._renamed_before_a_crash() or await self._reuse_copy():
                 return
             while True:
                 await self._download()
@@ -143,6 +145,25 @@ class Runner:
                     await self._refetch(error)
         finally:
             await self._close()
+
+    async def _renamed_before_a_crash(self) -> bool:
+        """All bytes were in and the file was renamed, but the process died before the job was
+        saved as finished: recognise the finished file instead of fetching it again."""
+        job = self.job
+        part, target = job.part_path, job.target
+        if not self._finished() or job.total_size is None or part is None or target is None:
+            return False
+        if part.exists() or not target.is_file() or target.stat().st_size != job.total_size:
+            return False
+        if job.checksum is not None:
+            hasher = await self.ctx.verifier.hash_prefix(target, job.checksum.algorithm, job.total_size)
+            if hasher.hexdigest() != job.checksum.hexdigest:
+                return False
+            job.actual_digest = job.checksum.hexdigest
+        self.ctx.note(
+            job, "The file had been completed just before Wherry stopped; nothing was fetched again."
+        )
+        return True
 
     async def _reuse_copy(self) -> bool:
         """Before the first byte: if the file is already on disk (same size and digest), use it."""
@@ -273,9 +294,22 @@ class Runner:
             self._group.create_task(self._work(worker), name=f"conn-{self.job.id}-{worker.index}")
         )
 
+    def _ordered(self) -> bool:
+        """Fetch in file order, piece by piece, so the digest can follow the download.
+
+        Only for jobs with a checksum: an even split keeps requests long, but all its segments
+        finish together, and the digest would then need a second read of the whole file.
+        """
+        return self.job.checksum is not None and self.connections() > 1
+
+    def _piece(self) -> int:
+        return max(ORDERED_PIECE, self.ctx.settings.min_split_size)
+
     def _claim(self) -> Segment | None:
         segments = self.job.segments
         index = claimable(segments, self._busy)
+        if index is not None and self._ordered():
+            carve(segments, index, self._piece(), self.ctx.settings.min_split_size)
         if index is None and self.job.accept_ranges and self.job.total_size:
             index = split_largest(segments, self.ctx.settings.min_split_size, self._worth_splitting)
         if index is None:
@@ -391,7 +425,11 @@ class Runner:
         self.check_space(self.job.total_size)
         self._primary_digest = remote.digest
         if split and self._group is not None and self.job.total_size:
-            added = split_evenly(self.job.segments, 0, self.connections(), self.ctx.settings.min_split_size)
+            min_split = self.ctx.settings.min_split_size
+            if self._ordered():
+                added = carve(self.job.segments, 0, self._piece(), min_split)
+            else:
+                added = bool(split_evenly(self.job.segments, 0, self.connections(), min_split))
             for _ in range(self.connections() - 1 if added else 0):
                 self._spawn()
         self.ctx.changed(self.job, "probed")
@@ -423,6 +461,9 @@ class Runner:
         if self.hash is not None:
             self.hash.feed(offset, chunk)
             self.hash.poke()
+
+    def throttled(self) -> bool:
+        return bool(self.ctx.bucket.rate or self.bucket.rate)
 
     def chunk_size(self) -> int:
         return min(self.ctx.bucket.chunk_size(CHUNK), self.bucket.chunk_size(CHUNK))
@@ -523,7 +564,15 @@ class Runner:
         if job.checksum is not None:
             self.ctx.verifying(job)
             assert self.hash is not None
+            behind = job.total_size - self.hash.hashed
+            started = time.monotonic()
             job.actual_digest = await self.hash.finish(job.total_size)
+            log.info(
+                "job %s: digest ready %.3f s after the last byte (%d bytes were left to hash)",
+                job.id,
+                time.monotonic() - started,
+                behind,
+            )
             self.ctx.changed(job, "digest")
             if job.actual_digest != job.checksum.hexdigest:
                 raise JobError(
