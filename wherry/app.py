@@ -30,6 +30,7 @@ from wherry.ui.main_window import MainWindow
 from wherry.ui.single_instance import InstanceServer, hand_off, server_name
 from wherry.ui.tray import Tray
 from wherry.ui.url_input import urls_from_arguments
+from wherry.verify.copies import FinderCopies
 from wherry.verify.service import VerifyService
 
 __all__ = ["Wherry", "compose", "run_window", "ui_state"]
@@ -79,12 +80,12 @@ def compose(repository: SqliteRepository, settings: Settings, state: QSettings) 
             bridge.deliver(event)
 
     verifier = VerifyService()
-    engine = Engine(repository, verifier, sink, settings)
+    engine = Engine(repository, verifier, sink, settings, copies=FinderCopies())
     bridge = Bridge(engine, repository, settings)
     model = JobsModel(engine)
     model.follow(bridge)
     tray = Tray(bridge, app_icon())
-    window = MainWindow(bridge, model, state, str(paths.default_download_dir()), tray)
+    window = MainWindow(bridge, model, state, str(paths.default_download_dir()), tray, verifier)
     # The window owns the model and the tray, so they go with it and never before its views.
     model.setParent(window)
     tray.setParent(window)

@@ -15,8 +15,8 @@ CASES = [
     (S.QUEUED, {"pause", "cancel", "move_up", "move_down"}),
     (S.RUNNING, {"pause", "cancel", "move_up", "move_down"}),
     (S.VERIFYING, {"pause", "cancel", "move_up", "move_down"}),
-    (S.PAUSED, {"resume", "cancel", "move_up", "move_down"}),
-    (S.FAILED, {"retry", "cancel"}),
+    (S.PAUSED, {"resume", "cancel", "move_up", "move_down", "change_url"}),
+    (S.FAILED, {"retry", "cancel", "change_url"}),
     (S.CANCELLED, {"retry"}),
     (S.FINISHED, {"open_file"}),
 ]
@@ -54,3 +54,9 @@ def test_finished_job_without_a_name_cannot_be_opened():
     job = make_job("a", S.FINISHED)
     job.filename = None
     assert not actions_for([job]).enabled("open_file")
+
+
+def test_change_url_is_for_one_job_at_a_time():
+    jobs = [make_job("a", S.PAUSED), make_job("b", S.FAILED)]
+    assert not actions_for(jobs).enabled("change_url")
+    assert actions_for(jobs[:1]).enabled("change_url")

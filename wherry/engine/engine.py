@@ -184,7 +184,11 @@ class Engine:
                 await asyncio.sleep(interval)
 
         task = asyncio.create_task(poll(), name="progress-poll")
-        return task.cancel
+
+        def unsubscribe() -> None:
+            task.cancel()
+
+        return unsubscribe
 
     async def wait(self, job_id: JobId) -> Job:
         """Wait until the job rests: finished, failed, cancelled or paused."""

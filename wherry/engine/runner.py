@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import aiohttp
 
@@ -548,7 +549,7 @@ class Runner:
         prefix = contiguous_prefix(self.job.segments)
         path = self.job.part_path
         if prefix == 0 or path is None or not path.exists():
-            self._hash_seed = (hashlib.new(checksum.algorithm), 0)
+            self._hash_seed = (cast(Hasher, hashlib.new(checksum.algorithm)), 0)
         else:
             self._hash_seed = (await self.ctx.verifier.hash_prefix(path, checksum.algorithm, prefix), prefix)
 

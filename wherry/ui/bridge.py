@@ -196,6 +196,10 @@ class Bridge(QObject):
 
         return self.run(each(), what)
 
+    def replace_url(self, job_id: JobId, url: str) -> asyncio.Task[str]:
+        """Give a paused or failed job a new address; the task's result says what was kept."""
+        return self.run(self._engine.replace_url(job_id, url), "Changing the address")
+
     def pause(self, ids: Sequence[JobId]) -> asyncio.Task[None]:
         return self._each(self._engine.pause, ids, "Pausing")
 

@@ -43,6 +43,8 @@ class EnginePort(Protocol):
 
     async def move(self, job_id: JobId, where: MoveWhere) -> None: ...
 
+    async def replace_url(self, job_id: JobId, url: str) -> str: ...
+
 
 class SettingsStore(Protocol):
     """Where settings live (the job database), shared with the engine and the command line."""

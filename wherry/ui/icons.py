@@ -28,6 +28,9 @@ _ACTION_ICONS: dict[str, tuple[str, QStyle.StandardPixmap | None]] = {
     "move_up": ("go-up", _SP.SP_ArrowUp),
     "move_down": ("go-down", _SP.SP_ArrowDown),
     "properties": ("document-properties", _SP.SP_FileDialogInfoView),
+    "change_url": ("insert-link", _SP.SP_FileLinkIcon),
+    "verify_files": ("security-high", _SP.SP_DialogApplyButton),
+    "find_checksum": ("edit-find", _SP.SP_FileDialogContentsView),
     "settings": ("preferences-system", None),
     "quit": ("application-exit", _SP.SP_DialogCloseButton),
 }

@@ -7,16 +7,19 @@ from typing import Literal
 
 from PySide6.QtCore import QObject, QSettings, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox
 
 from wherry.core import AddRequest, JobId
 from wherry.ui.add_dialog import AddDialog
 from wherry.ui.bridge import Bridge
+from wherry.ui.find_dialog import FindDialog
 from wherry.ui.job_actions import ActionSet
 from wherry.ui.job_details import PropertiesDialog
 from wherry.ui.jobs_model import JobsModel
 from wherry.ui.settings_dialog import SettingsDialog
 from wherry.ui.url_input import urls_from_mime
+from wherry.ui.verify_dialog import VerifyDialog
+from wherry.verify.service import VerifyService
 
 __all__ = ["JobCommands"]
 
@@ -48,6 +51,7 @@ class JobCommands(QObject):
         self._reveal = reveal
         self.add_dialog: AddDialog | None = None
         self.message_box: QMessageBox | None = None
+        self.change_url_dialog: QInputDialog | None = None
 
     def _status(self, sentence: str) -> None:
         self.window.statusBar().showMessage(sentence, 5000)
@@ -178,6 +182,50 @@ class JobCommands(QObject):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.bridge.apply_settings(dialog.settings()))
         dialog.open()
+        return dialog
+
+    def change_url(self) -> QInputDialog | None:
+        """Ask for a new address for the selected paused or failed download (an expired link)."""
+        ids = self.current_actions().ids("change_url")
+        if not ids:
+            return None
+        job = self.bridge.engine.job(ids[0])
+        dialog = QInputDialog(self.window)
+        dialog.setObjectName("change_url_dialog")
+        dialog.setWindowTitle("Change URL")
+        dialog.setLabelText(
+            f"New address for {job.display_name}.\nThe bytes already downloaded are kept only if the "
+            "new address serves the same file."
+        )
+        dialog.setTextValue(job.url)
+        dialog.resize(560, dialog.sizeHint().height())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def accepted() -> None:
+            url = dialog.textValue().strip()
+            if url and url != job.url:
+                task = self.bridge.replace_url(job.id, url)
+                task.add_done_callback(
+                    lambda done: None if done.cancelled() or done.exception() else self._status(done.result())
+                )
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+        self.change_url_dialog = dialog
+        return dialog
+
+    def open_verify(self, verifier: VerifyService) -> VerifyDialog:
+        # The selected finished files are checked first; more can be added in the dialog.
+        finished = [str(self.bridge.engine.job(i).target) for i in self.current_actions().ids("open_file")]
+        dialog = VerifyDialog(verifier, self.window, paths=finished)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def open_find(self, verifier: VerifyService) -> FindDialog:
+        dialog = FindDialog(verifier, self.download_dir(), self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
         return dialog
 
     def show_error(self, sentence: str) -> None:

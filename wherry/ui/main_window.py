@@ -43,6 +43,7 @@ from wherry.ui.jobs_view import JobsView
 from wherry.ui.tray import Tray
 from wherry.ui.url_input import urls_from_mime
 from wherry.ui.window_actions import ACTIONS, CONTEXT_MENU, MENUS, TOOLBAR
+from wherry.verify.service import VerifyService
 
 __all__ = ["MainWindow"]
 
@@ -65,8 +66,10 @@ class MainWindow(QMainWindow):
         ui_state: QSettings,
         default_download_dir: str,
         tray: Tray | None = None,
+        verifier: VerifyService | None = None,
     ) -> None:
         super().__init__()
+        self.verifier = verifier
         self.bridge = bridge
         self.model = model
         self.ui_state = ui_state
@@ -191,7 +194,12 @@ class MainWindow(QMainWindow):
             "queue_order": lambda: self.view.show_queue_order(),
             "settings": c.open_settings,
             "quit": self.request_quit,
+            "change_url": c.change_url,
+            "verify_files": lambda: self.verifier and c.open_verify(self.verifier),
+            "find_checksum": lambda: self.verifier and c.open_find(self.verifier),
         }
+        for name in ("verify_files", "find_checksum"):
+            self.actions_by_name[name].setEnabled(self.verifier is not None)
         for name, handler in handlers.items():
             self.actions_by_name[name].triggered.connect(lambda _=False, h=handler: h())
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)

@@ -27,6 +27,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("resume_all", "Resume A&ll", "Ctrl+Shift+R", "Resume every paused download"),
     ActionSpec("pause_all", "Pause &All", "Ctrl+Shift+P", "Pause every download"),
     ActionSpec("retry", "Re&try", "F5", "Try the selected downloads again"),
+    ActionSpec("change_url", "C&hange URL…", None, "Give a paused or failed download a new address"),
     ActionSpec("cancel", "&Cancel", "Ctrl+Shift+C", "Stop and discard the partial file"),
     ActionSpec("remove", "Re&move", _K.Delete, "Remove from the list and keep the file"),
     ActionSpec("remove_delete", "Remove and &Delete File", "Shift+Del", "Remove and delete the file"),
@@ -37,6 +38,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("move_down", "Move Do&wn", "Ctrl+Down", "Move later in the queue"),
     ActionSpec("properties", "Propert&ies", "Alt+Return", "Details of the selected download"),
     ActionSpec("queue_order", "&Queue Order", "Ctrl+0", "Show the downloads in queue order"),
+    ActionSpec("verify_files", "&Verify Files…", "Ctrl+Shift+V", "Check files against checksum files"),
+    ActionSpec("find_checksum", "&Find by Checksum…", "Ctrl+Shift+F", "Find files on disk by their digest"),
     ActionSpec("settings", "&Settings…", "Ctrl+,", "Change Wherry's settings"),
     ActionSpec("quit", "&Quit", _K.Quit, "Pause downloads and quit"),
 )
@@ -69,6 +72,7 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             "pause",
             "retry",
             "cancel",
+            "change_url",
             None,
             "resume_all",
             "pause_all",
@@ -86,6 +90,7 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
         ),
     ),
     ("&View", ("queue_order",)),
+    ("&Tools", ("verify_files", "find_checksum")),
 )
 
 CONTEXT_MENU: tuple[str | None, ...] = (
@@ -96,6 +101,7 @@ CONTEXT_MENU: tuple[str | None, ...] = (
     "pause",
     "retry",
     "cancel",
+    "change_url",
     None,
     "move_up",
     "move_down",

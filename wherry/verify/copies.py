@@ -41,7 +41,9 @@ def find_copy(
             if isinstance(found, FindMatch):
                 return found.path
     finally:
-        results.close()  # stops the walk and its thread pool
+        close = getattr(results, "close", None)  # a generator: closing stops the walk and its pool
+        if close is not None:
+            close()
     return None
 
 
