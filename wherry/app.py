@@ -24,6 +24,7 @@ from wherry.engine import Engine
 from wherry.headless import configure_logging
 from wherry.store import SqliteRepository, open_store
 from wherry.ui.bridge import Bridge
+from wherry.ui.collector import GuiThreadCollector
 from wherry.ui.icons import app_icon
 from wherry.ui.jobs_model import JobsModel
 from wherry.ui.main_window import MainWindow
@@ -175,9 +176,11 @@ def run_window(urls: list[str]) -> int:
         return 0  # another instance started between our two looks
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    collector = GuiThreadCollector(app)
     try:
         return loop.run_until_complete(_serve(app, server, wanted))
     finally:
         server.close()
         loop.close()
         asyncio.set_event_loop(None)
+        collector.stop()

@@ -30,3 +30,17 @@ def qloop(qapp) -> Iterator[qasync.QEventLoop]:
     finally:
         loop.close()
         asyncio.set_event_loop(None)
+
+
+@pytest.fixture(autouse=True)
+def cycles_collected_on_the_gui_thread():
+    """As the app does (wherry.ui.collector): no cycle collection on other threads during a UI
+    test, and whatever the test left in cycles is freed here, on the GUI thread."""
+    import gc
+
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.enable()

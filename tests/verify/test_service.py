@@ -102,8 +102,12 @@ def test_progress_ends_at_the_file_size(qtbot, service: VerifyService, tmp_path:
 def test_large_sizes_survive_the_signal(qtbot, service: VerifyService) -> None:
     # Sizes above 2**31 must not be squeezed into a C int on their way across threads.
     with qtbot.waitSignal(service.progressed, timeout=TIMEOUT_MS) as blocker:
-        service._relay.progressed.emit("hash-x", 5 * 2**30, 6 * 2**30)
         service._stops["hash-x"] = threading.Event()
+        sender = threading.Thread(
+            target=service._relay.send, args=("hash-x", "__progress__", (5 * 2**30, 6 * 2**30))
+        )
+        sender.start()
+        sender.join(TIMEOUT_MS / 1000)
     assert blocker.args == ["hash-x", 5 * 2**30, 6 * 2**30]
     service._stops.clear()
 

@@ -15,15 +15,16 @@ import asyncio
 import itertools
 import logging
 import os
+import queue
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, SignalInstance, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 
 from wherry.core.errors import WherryError
 from wherry.core.ports import Hasher
@@ -106,11 +107,19 @@ class FindProgress:
 
 
 class _Relay(QObject):
-    """Lives in the GUI thread; workers emit here and never on anything else."""
+    """Lives in the GUI thread. Workers put their news in ``inbox`` and emit ``poked``, which carries
+    no Python objects: queued signals with Python arguments made across threads crashed the
+    process now and then, so everything a worker produces travels through the queue instead."""
 
-    progressed = Signal(str, object, object)  # task id, done, total (object: sizes exceed 32 bits)
-    reported = Signal(str, str, object)  # task id, kind, payload: a batch job's news
-    ended = Signal(str, object)  # task id, result | BaseException
+    poked = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.inbox: queue.SimpleQueue[tuple[str, str, object]] = queue.SimpleQueue()
+
+    def send(self, task_id: str, kind: str, payload: object) -> None:
+        self.inbox.put((task_id, kind, payload))
+        self.poked.emit()
 
 
 class _Reporter:
@@ -130,11 +139,19 @@ class _Reporter:
             if now - self._last_emit < _PROGRESS_INTERVAL and done < total:
                 return
             self._last_emit = now
-        self._relay.progressed.emit(self._task_id, done, total)
+        self._relay.send(self._task_id, _PROGRESS, (done, total))
 
     def report(self, kind: str, payload: object) -> None:
-        self._relay.reported.emit(self._task_id, kind, payload)
+        self._relay.send(self._task_id, kind, payload)
 
+
+_PROGRESS, _ENDED = "__progress__", "__ended__"  # message kinds besides a batch job's news
+_NEWS = {
+    "planned": "verify_planned",
+    "checked": "verify_checked",
+    "matched": "find_matched",
+    "skipped": "find_skipped",
+}
 
 _Work = Callable[[_Reporter], object]
 
@@ -157,7 +174,7 @@ class _Task(QRunnable):
         except Exception as exc:  # a bug must still end the task, or its caller waits forever
             log.exception("task %s failed", self._task_id)
             outcome = exc
-        self._relay.ended.emit(self._task_id, outcome)
+        self._relay.send(self._task_id, _ENDED, outcome)
 
 
 class VerifyService(QObject):
@@ -206,22 +223,13 @@ class VerifyService(QObject):
         self._batch_pool = QThreadPool(self)
         self._batch_pool.setMaxThreadCount(4)
         self._relay = _Relay(self)
-        queued = Qt.ConnectionType.QueuedConnection
-        self._relay.progressed.connect(self._on_progressed, queued)
-        self._relay.reported.connect(self._on_reported, queued)
-        self._relay.ended.connect(self._on_ended, queued)
+        self._relay.poked.connect(self._drain, Qt.ConnectionType.QueuedConnection)
         self._ids = itertools.count(1)
         self._stops: dict[str, threading.Event] = {}
         self._paths: dict[str, str] = {}
         self._futures: dict[str, asyncio.Future[Any]] = {}
         self._kinds: dict[str, str] = {}
         self._searches: dict[str, tuple[FindStats, FindProgress]] = {}
-        self._news: dict[str, SignalInstance] = {
-            "planned": self.verify_planned,
-            "checked": self.verify_checked,
-            "matched": self.find_matched,
-            "skipped": self.find_skipped,
-        }
         self._find_timer = QTimer(self)
         self._find_timer.setInterval(_FIND_POLL_MS)
         self._find_timer.timeout.connect(self._poll_searches)
@@ -382,17 +390,33 @@ class VerifyService(QObject):
         stop = self._stops.get(task_id)
         return stop is not None and not stop.is_set()
 
-    @Slot(str, object, object)
+    @Slot()
+    def _drain(self) -> None:
+        """Hand every queued worker message to its handler, in the GUI thread."""
+        while True:
+            try:
+                task_id, kind, payload = self._relay.inbox.get_nowait()
+            except queue.Empty:
+                return
+            if kind == _PROGRESS:
+                done, total = cast(tuple[int, int], payload)
+                self._on_progressed(task_id, done, total)
+            elif kind == _ENDED:
+                self._on_ended(task_id, payload)
+            else:
+                self._on_reported(task_id, kind, payload)
+
     def _on_progressed(self, task_id: str, done: int, total: int) -> None:
         if self._live(task_id) and task_id not in self._futures:
             signal = self.verify_progressed if self._kinds.get(task_id) == "verify" else self.progressed
             signal.emit(task_id, done, total)
 
-    @Slot(str, str, object)
     def _on_reported(self, task_id: str, kind: str, payload: object) -> None:
         if not self._live(task_id):
             return  # cancelled: what was already on its way is dropped
-        self._news[kind].emit(task_id, payload)
+        # Looked up by name each time: a dict of our own bound signals would put the service in a
+        # reference cycle, freed by whichever thread the cycle collector happens to run on.
+        getattr(self, _NEWS[kind]).emit(task_id, payload)
 
     @Slot()
     def _poll_searches(self) -> None:
@@ -402,7 +426,6 @@ class VerifyService(QObject):
                 self._searches[job_id] = (stats, now)
                 self.find_progressed.emit(job_id, now)
 
-    @Slot(str, object)
     def _on_ended(self, task_id: str, outcome: object) -> None:
         stop = self._stops.pop(task_id, None)
         path = self._paths.pop(task_id, "")
