@@ -273,3 +273,18 @@ async def test_regression_pause_before_the_transfer_first_ran_settles_the_job(ha
     done = await asyncio.wait_for(engine.wait(job.id), 20)
     assert done.state is JobState.FINISHED
     assert (harness.downloads / "early.bin").read_bytes() == body
+
+
+async def test_every_download_gets_a_sha256_when_asked_even_without_a_checksum(harness, flaky_server):
+    body = payload(SIZE)
+    url = flaky_server.add("/plain.bin", body)
+    await harness.open(hash_every_download=True)
+    job = await harness.download(url)
+    assert job.state is JobState.FINISHED
+    assert job.actual_digest == hashlib.sha256(body).hexdigest()
+
+
+async def test_no_digest_is_computed_by_default_without_a_checksum(harness, flaky_server):
+    url = flaky_server.add("/plain2.bin", payload(SIZE))
+    job = await harness.download(url)
+    assert job.actual_digest is None

@@ -25,7 +25,7 @@ def test_every_setting_round_trips(repo: SqliteRepository) -> None:
         auto_resume=False,
         close_to_tray=False,
         notifications=False,
-        verify_after_download=False,
+        hash_every_download=True,
         ask_on_handoff=True,
         stall_timeout=7.5,
         connect_timeout=11.25,

@@ -33,7 +33,7 @@ def test_settings_dialog_saves_to_the_store_and_applies_to_the_engine(qtbot, qlo
             dialog.auto_resume.setChecked(False)
             dialog.close_to_tray.setChecked(False)
             dialog.notifications.setChecked(False)
-            dialog.verify.setChecked(False)
+            dialog.verify.setChecked(True)
             changed = Expect(wherry.bridge.settings_changed)
             dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
             (settings,) = await changed.wait()
@@ -55,7 +55,7 @@ def test_settings_dialog_saves_to_the_store_and_applies_to_the_engine(qtbot, qlo
         assert not stored.auto_resume
         assert not stored.close_to_tray
         assert not stored.notifications
-        assert not stored.verify_after_download
+        assert stored.hash_every_download
 
     qloop.run_until_complete(scenario())
 

@@ -19,7 +19,7 @@ class Settings:
     auto_resume: bool = True
     close_to_tray: bool = True
     notifications: bool = True
-    verify_after_download: bool = True
+    hash_every_download: bool = False  # compute a SHA-256 even when no checksum was given
     ask_on_handoff: bool = False  # URLs from a second launch open the add dialog instead of starting
     stall_timeout: float = 20.0  # seconds without a byte before a connection counts as stalled
     connect_timeout: float = 30.0

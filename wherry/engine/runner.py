@@ -543,15 +543,21 @@ class Runner:
 
     async def _prepare_hash(self) -> None:
         """Seed the digest with the bytes already on disk (read once), or start it empty."""
-        checksum = self.job.checksum
-        if checksum is None or self.hash is not None or self._hash_seed is not None:
+        algorithm = self._hash_algorithm()
+        if algorithm is None or self.hash is not None or self._hash_seed is not None:
             return
         prefix = contiguous_prefix(self.job.segments)
         path = self.job.part_path
         if prefix == 0 or path is None or not path.exists():
-            self._hash_seed = (cast(Hasher, hashlib.new(checksum.algorithm)), 0)
+            self._hash_seed = (cast(Hasher, hashlib.new(algorithm)), 0)
         else:
-            self._hash_seed = (await self.ctx.verifier.hash_prefix(path, checksum.algorithm, prefix), prefix)
+            self._hash_seed = (await self.ctx.verifier.hash_prefix(path, algorithm, prefix), prefix)
+
+    def _hash_algorithm(self) -> str | None:
+        """The checksum's algorithm; else SHA-256 when every download gets a digest; else none."""
+        if self.job.checksum is not None:
+            return self.job.checksum.algorithm
+        return "sha256" if self.ctx.settings.hash_every_download else None
 
     # ---- the end -----------------------------------------------------------------------------
 
@@ -562,6 +568,9 @@ class Runner:
         await self._prepare_hash()
         part = self.open_part()  # an empty file still needs its .part to rename
         await self.checkpoint.flush()
+        if job.checksum is None and self.hash is not None:
+            job.actual_digest = await self.hash.finish(job.total_size)  # recorded, nothing to compare
+            self.ctx.changed(job, "digest")
         if job.checksum is not None:
             self.ctx.verifying(job)
             assert self.hash is not None

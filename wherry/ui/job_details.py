@@ -149,7 +149,9 @@ class JobDetails(QWidget):
     @staticmethod
     def _actual_text(job: Job) -> str:
         if not job.actual_digest:
-            return "Not computed yet" if job.checksum else "Not needed (no checksum given)"
+            return "Not computed yet" if job.checksum else "Not computed (no checksum given)"
+        if not job.checksum:
+            return f"sha256:{job.actual_digest} (nothing given to compare with)"
         if job.checksum is None:
             return job.actual_digest
         verdict = "matches" if job.actual_digest.lower() == job.checksum.hexdigest else "does NOT match"

@@ -55,8 +55,9 @@ class SettingsDialog(QDialog):
         self.close_to_tray.setChecked(settings.close_to_tray)
         self.notifications = QCheckBox("Notify when a download finishes or fails")
         self.notifications.setChecked(settings.notifications)
-        self.verify = QCheckBox("Verify checksums after downloading")
-        self.verify.setChecked(settings.verify_after_download)
+        # Downloads with a checksum are always verified; this covers the ones without.
+        self.verify = QCheckBox("Compute a SHA-256 of every download (shown in Properties)")
+        self.verify.setChecked(settings.hash_every_download)
         self.ask_on_handoff = QCheckBox("Ask before adding URLs opened from elsewhere")
         self.ask_on_handoff.setChecked(settings.ask_on_handoff)
 
@@ -91,7 +92,7 @@ class SettingsDialog(QDialog):
             auto_resume=self.auto_resume.isChecked(),
             close_to_tray=self.close_to_tray.isChecked(),
             notifications=self.notifications.isChecked(),
-            verify_after_download=self.verify.isChecked(),
+            hash_every_download=self.verify.isChecked(),
             ask_on_handoff=self.ask_on_handoff.isChecked(),
         )
 
