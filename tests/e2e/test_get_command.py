@@ -265,3 +265,42 @@ def test_replace_refuses_an_unknown_job(workdir):
     result = wherry("replace", "feedface", "http://127.0.0.1:9/x", cwd=workdir)
     assert result.returncode == 2
     assert "No download matches" in result.stderr
+
+
+def test_a_metalink_becomes_jobs_with_mirrors_hashes_and_pieces(flaky_server, workdir):
+    first, second = payload(700_000, 1), payload(300_000, 2)
+    dead = flaky_server.add("/dead/first.iso", b"", plan=FaultPlan(always_status=404))
+    good = flaky_server.add("/good/first.iso", first)
+    other = flaky_server.add("/x/second.bin", second)
+    piece = 256 * 1024
+    pieces = "".join(
+        f"<hash>{hashlib.sha1(first[i : i + piece]).hexdigest()}</hash>" for i in range(0, len(first), piece)
+    )
+    (workdir / "set.meta4").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<metalink xmlns="urn:ietf:params:xml:ns:metalink">'
+        f'<file name="first.iso"><size>{len(first)}</size>'
+        f'<hash type="sha-256">{hashlib.sha256(first).hexdigest()}</hash>'
+        f'<pieces length="{piece}" type="sha-1">{pieces}</pieces>'
+        f'<url priority="1">{dead}</url><url priority="2">{good}</url></file>'
+        f'<file name="second.bin"><hash type="sha-256">{hashlib.sha256(second).hexdigest()}</hash>'
+        f"<url>{other}</url></file></metalink>"
+    )
+    result = wherry("get", "--metalink", "set.meta4", "-d", "out", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    assert (workdir / "out" / "first.iso").read_bytes() == first
+    assert (workdir / "out" / "second.bin").read_bytes() == second
+    assert flaky_server.requests_for("/dead/first.iso", "GET")  # tried in priority order
+    listing = wherry("list", cwd=workdir).stdout
+    assert "first.iso" in listing
+    assert "second.bin" in listing
+
+
+def test_a_hostile_metalink_is_refused_in_one_sentence(workdir):
+    (workdir / "evil.meta4").write_text(
+        '<?xml version="1.0"?><!DOCTYPE m [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        '<metalink xmlns="urn:ietf:params:xml:ns:metalink"><file name="a">&x;</file></metalink>'
+    )
+    result = wherry("get", "--metalink", "evil.meta4", cwd=workdir)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert list(workdir.iterdir()) == [workdir / "evil.meta4"]

@@ -7,7 +7,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from wherry.core import ChecksumSpec, ErrorKind, Job, JobState, Mirror, Segment
+from wherry.core import ChecksumSpec, ErrorKind, Job, JobState, Mirror, Pieces, Segment
 from wherry.store import open_store
 
 PAGE = 4096
@@ -28,6 +28,7 @@ def full_job(**changes: object) -> Job:
         overwrite=True,
         connections=4,
         speed_limit=123_456,
+        pieces=Pieces("sha256", 1 << 20, ("a" * 64, "b" * 64)),
         position=7,
         total_size=3_000_000_000,
         etag='"abc-123"',

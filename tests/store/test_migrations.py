@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from peewee import SqliteDatabase
 
-from wherry.core import JobState
+from wherry.core import JobState, Pieces
 from wherry.store import open_store
 from wherry.store.migrations import APPLICATION_ID, CURRENT_VERSION, STEPS, Step, migrate, schema_version
 from wherry.store.models import ALL_ROWS
@@ -45,8 +45,15 @@ def seed_v2(raw: sqlite3.Connection) -> set[str]:
     return ids
 
 
+def seed_v3(raw: sqlite3.Connection) -> set[str]:
+    """Version 3 added piece digests."""
+    ids = seed_v2(raw)
+    raw.execute('UPDATE jobs SET pieces = \'{"algorithm": "sha1", "length": 64, "hashes": ["ab", "cd"]}\'')
+    return ids
+
+
 # Data written by each released schema version. Adding step N+1 means adding seed_vN here.
-SEEDS: dict[int, Callable[[sqlite3.Connection], set[str]]] = {1: seed_v1, 2: seed_v2}
+SEEDS: dict[int, Callable[[sqlite3.Connection], set[str]]] = {1: seed_v1, 2: seed_v2, 3: seed_v3}
 
 
 def build_at_version(path: Path, version: int) -> set[str]:
@@ -110,6 +117,8 @@ def test_upgrades_to_the_current_schema_keeping_data(tmp_path: Path, version: in
             assert repo.load_settings().max_active == 7
         # Jobs from before step 2 have no limit of their own; later ones keep theirs.
         assert [j.speed_limit for j in repo.load_jobs()] == ([250000] if version >= 2 else [0] * len(seeded))
+        pieces = [j.pieces for j in repo.load_jobs()]
+        assert pieces == ([Pieces("sha1", 64, ("ab", "cd"))] if version >= 3 else [None] * len(seeded))
     finally:
         repo.close()
     assert schema_of(old) == schema_of(fresh)

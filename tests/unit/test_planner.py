@@ -9,6 +9,8 @@ from wherry.engine.planner import (
     carve,
     claimable,
     contiguous_prefix,
+    range_done,
+    reopen,
     split_evenly,
     split_largest,
     tiles,
@@ -123,3 +125,43 @@ def test_carving_in_order_keeps_the_file_tiled(total, picks):
         carve(segments, index, 4 * MIB, MIB)
         segments[index].done = segments[index].end - segments[index].start if pick else 0
         assert tiles(segments, total)
+
+
+def test_reopen_cuts_out_a_bad_piece_and_keeps_the_rest():
+    segments = [Segment(0, 8 * MIB, 8 * MIB), Segment(8 * MIB, 16 * MIB, 3 * MIB)]
+    reopen(segments, 2 * MIB, 4 * MIB)
+    assert tiles(segments, 16 * MIB)
+    assert segments[:3] == [
+        Segment(0, 2 * MIB, 2 * MIB),
+        Segment(2 * MIB, 4 * MIB, 0),
+        Segment(4 * MIB, 8 * MIB, 4 * MIB),
+    ]
+    assert not range_done(segments, 2 * MIB, 4 * MIB)
+    assert range_done(segments, 0, 2 * MIB)
+    assert range_done(segments, 4 * MIB, 11 * MIB)
+    assert not range_done(segments, 4 * MIB, 12 * MIB)
+
+
+@given(
+    st.integers(1, 64),
+    st.integers(0, 63),
+    st.integers(1, 16),
+    st.lists(st.integers(0, 100), min_size=1, max_size=6),
+)
+def test_reopen_always_tiles_and_only_forgets_the_piece(pieces, which, width, fills):
+    total = pieces * 4096
+    segments = [Segment(0, total, 0)]
+    for _ in fills:
+        index = split_largest(segments, 4096)
+        if index is None:
+            break
+    for segment, fill in zip(segments, fills * len(segments), strict=False):
+        segment.done = (segment.end - segment.start) * fill // 100
+    start = min(which, pieces - 1) * 4096
+    end = min(start + width * 4096, total)
+    before = {offset for s in segments for offset in range(s.start, s.position, 4096)}
+    reopen(segments, start, end)
+    assert tiles(segments, total)
+    after = {offset for s in segments for offset in range(s.start, s.position, 4096)}
+    assert after == {o for o in before if not start <= o < end} | {o for o in after if start <= o < end}
+    assert all(not start <= o < end for o in after)

@@ -21,6 +21,14 @@ def register(subparsers: Any) -> None:
     where.add_argument("-o", "--output", metavar="FILE", help="save as FILE (one URL only)")
     where.add_argument("-d", "--dir", metavar="DIR", help="save into DIR (default: the current folder)")
     parser.add_argument("-i", "--input-file", metavar="FILE", help="read URLs from FILE, one per line")
+    parser.add_argument(
+        "-M",
+        "--metalink",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="download the files a Metalink (.meta4 or .metalink) describes, with its mirrors and hashes",
+    )
     digest = parser.add_mutually_exclusive_group()
     digest.add_argument("--sha256", metavar="HEX", help="expected SHA-256 of the file")
     digest.add_argument("--checksum", metavar="ALGO:HEX", help="expected digest (md5, sha1, sha256, sha512)")

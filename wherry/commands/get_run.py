@@ -11,7 +11,7 @@ from pathlib import Path
 from wherry.commands.get import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from wherry.commands.reporter import Reporter
 from wherry.core.errors import ErrorKind, InputError, StoreError
-from wherry.core.jobs import AddRequest, ChecksumSpec, Job, JobState
+from wherry.core.jobs import AddRequest, ChecksumSpec, Job, JobState, Pieces
 from wherry.engine import Engine
 from wherry.headless import configure_logging, headless_engine, open_repository
 
@@ -32,11 +32,43 @@ def _read_list(path: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
+def _metalink_requests(path: str, directory: str, args: argparse.Namespace) -> list[AddRequest]:
+    """One request per file of the metalink: its name, mirrors by priority, strongest hash, pieces."""
+    from wherry.verify.metalink import ordered_urls, read_metalink
+
+    requests = []
+    for entry in read_metalink(path).files:
+        urls = ordered_urls(entry)
+        if not urls:
+            raise InputError(ErrorKind.BAD_INPUT, f"The metalink {path} gives no address for {entry.name}.")
+        pieces = entry.pieces
+        requests.append(
+            AddRequest(
+                url=urls[0],
+                directory=directory,
+                filename=entry.name,
+                overwrite=args.overwrite,
+                checksum=entry.checksum,
+                mirrors=tuple(urls[1:]),
+                connections=args.connections,
+                pieces=Pieces(pieces.algorithm, pieces.length, pieces.hashes) if pieces else None,
+            )
+        )
+    return requests
+
+
 def build_requests(args: argparse.Namespace) -> list[AddRequest]:
     """Turn the command line into add requests, or raise InputError with one sentence."""
     urls = list(args.urls)
     if args.input_file:
         urls += _read_list(args.input_file)
+    metalinks = list(getattr(args, "metalink", []))
+    if metalinks and args.output:
+        raise InputError(ErrorKind.BAD_INPUT, "A metalink names its own files; use -d to choose the folder.")
+    if metalinks:
+        directory = str(Path(args.dir or ".").expanduser().absolute())
+        found = [r for path in metalinks for r in _metalink_requests(path, directory, args)]
+        return found + (build_requests(_without_metalinks(args)) if urls else [])
     if not urls:
         raise InputError(ErrorKind.BAD_INPUT, "Give at least one URL to download.")
     if args.output and len(urls) > 1:
@@ -67,6 +99,12 @@ def build_requests(args: argparse.Namespace) -> list[AddRequest]:
         )
         for url in urls
     ]
+
+
+def _without_metalinks(args: argparse.Namespace) -> argparse.Namespace:
+    copy = argparse.Namespace(**vars(args))
+    copy.metalink = []
+    return copy
 
 
 def _same_request(job: Job, request: AddRequest) -> bool:

@@ -34,6 +34,7 @@ from wherry.core.jobs import (
     JobId,
     JobState,
     Mirror,
+    Pieces,
     Segment,
     new_job_id,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "JobVerifying",
     "LocalCopies",
     "Mirror",
+    "Pieces",
     "Progress",
     "RemoteChangedError",
     "RetryableError",

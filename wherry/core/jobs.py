@@ -20,6 +20,7 @@ __all__ = [
     "JobId",
     "JobState",
     "Mirror",
+    "Pieces",
     "Segment",
     "new_job_id",
 ]
@@ -127,6 +128,19 @@ class ChecksumSpec:
         return f"{self.algorithm}:{self.hexdigest}"
 
 
+@dataclass(frozen=True)
+class Pieces:
+    """Digests of consecutive ``length``-byte pieces (the last may be shorter), from a metalink."""
+
+    algorithm: str
+    length: int
+    hashes: tuple[str, ...]
+
+    def span(self, index: int, total: int) -> tuple[int, int]:
+        start = index * self.length
+        return start, min(start + self.length, total)
+
+
 @dataclass
 class Mirror:
     """An alternate URL for the same file. ``rejected`` holds the sentence that ruled it out."""
@@ -181,6 +195,7 @@ class Job:
     accept_ranges: bool = False
     checksum: ChecksumSpec | None = None
     actual_digest: str | None = None
+    pieces: Pieces | None = None
     segments: list[Segment] = field(default_factory=list)
     error_kind: ErrorKind | None = None
     error_message: str | None = None
@@ -241,3 +256,4 @@ class AddRequest:
     mirrors: tuple[str, ...] = ()
     connections: int | None = None  # None: the setting
     start_paused: bool = False
+    pieces: Pieces | None = None  # piece digests (a metalink's), checked as each piece completes

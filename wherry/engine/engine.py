@@ -223,6 +223,7 @@ class Engine:
             requested_name=name,
             overwrite=request.overwrite,
             checksum=request.checksum,
+            pieces=request.pieces,
             connections=max(1, min(request.connections or self.settings.connections, MAX_CONNECTIONS)),
             position=max((j.position for j in self._jobs.values()), default=-1) + 1,
             state=JobState.PAUSED if request.start_paused else JobState.QUEUED,

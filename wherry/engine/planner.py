@@ -12,7 +12,17 @@ from collections.abc import Callable, Collection, Sequence
 
 from wherry.core.jobs import Segment
 
-__all__ = ["ALIGN", "carve", "claimable", "contiguous_prefix", "split_evenly", "split_largest", "tiles"]
+__all__ = [
+    "ALIGN",
+    "carve",
+    "claimable",
+    "contiguous_prefix",
+    "range_done",
+    "reopen",
+    "split_evenly",
+    "split_largest",
+    "tiles",
+]
 
 # Split points on 4 KiB boundaries keep writes aligned with pages and disk blocks.
 ALIGN = 4096
@@ -112,6 +122,36 @@ def carve(segments: list[Segment], index: int, piece: int, min_split: int) -> bo
     segments.insert(index + 1, Segment(at, segment.end, 0))
     segment.end = at
     return True
+
+
+def range_done(segments: Sequence[Segment], start: int, end: int) -> bool:
+    """Are all bytes of [start, end) written?"""
+    for segment in segments:
+        seg_end = segment.end if segment.end is not None else segment.position
+        if segment.start < end and seg_end > start and segment.position < min(end, seg_end):
+            return False
+    return True
+
+
+def reopen(segments: list[Segment], start: int, end: int) -> None:
+    """Mark [start, end) as not written (a piece that failed its check), keeping every other byte.
+
+    Segments are cut at ``start`` and ``end``; the part inside becomes one segment with nothing
+    done, which a connection will claim. A connection writing in a cut segment stops at its new
+    end, since connections read their segment's end on every chunk.
+    """
+    for cut in (start, end):
+        for index, segment in enumerate(segments):
+            seg_end = segment.end
+            if seg_end is not None and segment.start < cut < seg_end:
+                left_done = min(segment.done, cut - segment.start)
+                right = Segment(cut, seg_end, max(0, segment.done - (cut - segment.start)))
+                segment.end, segment.done = cut, left_done
+                segments.insert(index + 1, right)
+                break
+    for segment in segments:
+        if start <= segment.start and segment.end is not None and segment.end <= end:
+            segment.done = 0
 
 
 def tiles(segments: Sequence[Segment], total: int) -> bool:

@@ -42,7 +42,15 @@ from wherry.engine.http_errors import translate_disk_error
 from wherry.engine.mirrors import Sources, host_of
 from wherry.engine.naming import sanitize_filename, unique_name
 from wherry.engine.partfile import PartFile, finalize
-from wherry.engine.planner import carve, claimable, contiguous_prefix, split_evenly, split_largest
+from wherry.engine.planner import (
+    carve,
+    claimable,
+    contiguous_prefix,
+    range_done,
+    reopen,
+    split_evenly,
+    split_largest,
+)
 from wherry.engine.prefix_hash import PrefixHasher
 from wherry.engine.probe import RemoteFile, probe, url_filename
 from wherry.engine.ratelimit import TokenBucket
@@ -67,8 +75,10 @@ SLOW_RATIO = 0.1
 # (and has been running at least this long); idle connections look for such pieces this often.
 STEAL_MIN_ETA = 1.0
 IDLE_RECHECK = 0.25
-# With a checksum, connections take pieces of this size in file order (see _ordered).
+# With a checksum, connections take pieces of up to this size in file order (see _ordered).
 ORDERED_PIECE = 8 * 1024 * 1024
+# A metalink piece failing its check this often, from whatever source, stops the job.
+MAX_PIECE_TRIES = 3
 
 
 @dataclass
@@ -118,6 +128,12 @@ class Runner:
         self.restarts_any = 0
         self.refetched = False
         self.suppliers: set[str] = set()  # URLs whose bytes are in the file
+        # Piece digests (from a metalink): who supplied each piece, which passed, checks under way.
+        self.piece_sources: dict[int, set[str]] = {}
+        self.pieces_ok: set[int] = set()
+        self._piece_checks: dict[int, asyncio.Task[None]] = {}
+        self._piece_failures: dict[int, int] = {}
+        self._piece_error: JobError | None = None
         self.use_range = True
         # The furthest each segment (by start) ever got: only passing it counts as progress for
         # the retry budget, so a server that restarts from zero on every drop cannot retry forever.
@@ -225,6 +241,10 @@ class Runner:
         await self.restart("Starting again after the checksum mismatch.", changed=False)  # saves, tells
 
     async def _close(self) -> None:
+        for check in list(self._piece_checks.values()):
+            check.cancel()
+        if self._piece_checks:
+            await asyncio.wait(list(self._piece_checks.values()))
         try:
             if self.hash is not None:
                 await self.hash.close()
@@ -251,6 +271,11 @@ class Runner:
         while not self._finished():
             try:
                 await self._run_workers()
+                # A piece that fails its check is reopened; the loop then fetches it again.
+                while self._piece_checks:
+                    await asyncio.wait(list(self._piece_checks.values()))
+                if self._piece_error is not None:
+                    raise self._piece_error
             except RestartNeeded as restart:
                 await self.restart(restart.reason, restart.changed)
 
@@ -304,7 +329,9 @@ class Runner:
         return self.job.checksum is not None and self.connections() > 1
 
     def _piece(self) -> int:
-        return max(ORDERED_PIECE, self.ctx.settings.min_split_size)
+        # About four pieces per connection for smaller files, at most ORDERED_PIECE each.
+        share = (self.job.total_size or 0) // (4 * self.connections())
+        return max(min(ORDERED_PIECE, share), self.ctx.settings.min_split_size)
 
     def _claim(self) -> Segment | None:
         segments = self.job.segments
@@ -462,6 +489,58 @@ class Runner:
         if self.hash is not None:
             self.hash.feed(offset, chunk)
             self.hash.poke()
+        if self.job.pieces is not None and self.job.total_size:
+            self._check_pieces(url, offset, size)
+
+    def _check_pieces(self, url: str, offset: int, size: int) -> None:
+        """Start checking every piece these bytes touched that is now fully on disk."""
+        pieces, total = self.job.pieces, self.job.total_size
+        assert pieces is not None and total is not None  # noqa: PT018
+        for index in range(offset // pieces.length, (offset + size - 1) // pieces.length + 1):
+            self.piece_sources.setdefault(index, set()).add(url)
+            if index in self.pieces_ok or index in self._piece_checks or index >= len(pieces.hashes):
+                continue
+            start, end = pieces.span(index, total)
+            if range_done(self.job.segments, start, end):
+                check = asyncio.create_task(self._check_piece(index, start, end), name=f"piece-{index}")
+                self._piece_checks[index] = check
+
+    async def _check_piece(self, index: int, start: int, end: int) -> None:
+        job, pieces = self.job, self.job.pieces
+        assert pieces is not None
+        try:
+            loop = asyncio.get_running_loop()
+            assert self.part is not None
+            data = await loop.run_in_executor(None, self.part.read_at, end - start, start)
+            digest = await loop.run_in_executor(None, lambda: hashlib.new(pieces.algorithm, data).hexdigest())
+            if digest == pieces.hashes[index]:
+                self.pieces_ok.add(index)
+                return
+            bad = self.piece_sources.pop(index, set())
+            self._piece_failures[index] = self._piece_failures.get(index, 0) + 1
+            if self._piece_failures[index] >= MAX_PIECE_TRIES:
+                self._piece_error = JobError(
+                    ErrorKind.CHECKSUM_MISMATCH,
+                    f"Piece {index + 1} failed its {pieces.algorithm} check {MAX_PIECE_TRIES} times, "
+                    "from every source tried; the download stopped.",
+                )
+                return
+            self.sources.suspect(bad)
+            reopen(job.segments, start, end)
+            if self.hash is not None and self.hash.hashed > start:
+                # The running digest already took the bad bytes: it is rebuilt at the end.
+                await self.hash.close()
+                self.hash, self._hash_seed = None, None
+            others = [url for url in self.sources.candidates() if url not in bad]
+            hosts = ", ".join(sorted(host_of(url) for url in bad))
+            self.ctx.note(
+                job,
+                f"Piece {index + 1} ({human_size(end - start)} at byte {start}) from {hosts} failed its "
+                f"{pieces.algorithm} check; it is fetched again{' from another source' if others else ''}.",
+            )
+            self.ctx.changed(job, "piece")
+        finally:
+            self._piece_checks.pop(index, None)
 
     def throttled(self) -> bool:
         return bool(self.ctx.bucket.rate or self.bucket.rate)
@@ -495,6 +574,8 @@ class Runner:
         if self.hash is not None:
             await self.hash.close()
         self.hash, self._hash_seed = None, None
+        self.pieces_ok.clear()
+        self.piece_sources.clear()
         if self.part is not None:
             self.part.truncate(0)
         self.checkpoint.forget()

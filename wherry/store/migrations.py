@@ -118,6 +118,11 @@ def _create_schema(db: SqliteDatabase) -> None:
         _sql(db, statement)
 
 
+def _add_pieces(db: SqliteDatabase) -> None:
+    # JSON {"algorithm", "length", "hashes"}: read and written whole, never queried into.
+    _sql(db, "ALTER TABLE jobs ADD COLUMN pieces TEXT")
+
+
 def _add_speed_limit(db: SqliteDatabase) -> None:
     _sql(db, "ALTER TABLE jobs ADD COLUMN speed_limit INTEGER NOT NULL DEFAULT 0")
 
@@ -125,6 +130,7 @@ def _add_speed_limit(db: SqliteDatabase) -> None:
 STEPS: tuple[Step, ...] = (
     Step(1, "jobs, mirrors, segments, history and settings", _create_schema),
     Step(2, "a speed limit per job", _add_speed_limit),
+    Step(3, "piece digests per job", _add_pieces),
 )
 
 CURRENT_VERSION = len(STEPS)

@@ -75,6 +75,7 @@ class JobRow(BaseRow):
     overwrite = BooleanField()
     connections = IntegerField()
     speed_limit = IntegerField(default=0)
+    pieces = TextField(null=True)
     position = IntegerField()
     total_size = IntegerField(null=True)
     etag = TextField(null=True)

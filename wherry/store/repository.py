@@ -19,7 +19,7 @@ from typing import Any
 from peewee import PeeweeException, SqliteDatabase, chunked
 
 from wherry.core.errors import ErrorKind
-from wherry.core.jobs import ChecksumSpec, Job, JobId, JobState, Mirror, Segment, utcnow
+from wherry.core.jobs import ChecksumSpec, Job, JobId, JobState, Mirror, Pieces, Segment, utcnow
 from wherry.core.settings import Settings
 from wherry.store.db import open_database, store_error
 from wherry.store.models import JobRow, Rows, bind_rows
@@ -225,6 +225,7 @@ def _job_columns(job: Job) -> dict[str, Any]:
         "overwrite": job.overwrite,
         "connections": job.connections,
         "speed_limit": job.speed_limit,
+        "pieces": _pieces_json(job.pieces),
         "position": job.position,
         "total_size": job.total_size,
         "etag": job.etag,
@@ -255,6 +256,7 @@ def _job_from_row(row: JobRow, mirrors: list[Mirror], segments: list[Segment]) -
         overwrite=bool(row.overwrite),
         connections=row.connections,
         speed_limit=row.speed_limit,
+        pieces=_pieces_from(row.pieces),
         position=row.position,
         total_size=row.total_size,
         etag=row.etag,
@@ -286,3 +288,19 @@ def _error_kind(value: str | None) -> ErrorKind | None:
         return ErrorKind(value)
     except ValueError:
         return ErrorKind.INTERNAL  # a kind from a newer Wherry; the message still says what happened
+
+
+def _pieces_json(pieces: Pieces | None) -> str | None:
+    if pieces is None:
+        return None
+    return json.dumps({"algorithm": pieces.algorithm, "length": pieces.length, "hashes": list(pieces.hashes)})
+
+
+def _pieces_from(text: str | None) -> Pieces | None:
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+        return Pieces(str(data["algorithm"]), int(data["length"]), tuple(str(h) for h in data["hashes"]))
+    except (ValueError, KeyError, TypeError):
+        return None  # unreadable piece digests only lose the early check; the file hash remains
