@@ -27,3 +27,14 @@ def flaky_server():
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def service(qapp):
+    """A real VerifyService (QThreadPool hashing), shut down and deleted after the test."""
+    from wherry.verify.service import VerifyService
+
+    svc = VerifyService(max_threads=3)
+    yield svc
+    assert svc.shutdown(30_000)
+    svc.deleteLater()

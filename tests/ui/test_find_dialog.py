@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtWidgets import QApplication
 
 from wherry.ui.find_dialog import FindDialog, SearchRequest, read_search
 from wherry.verify.service import DigestTarget, VerifyService
 
 TIMEOUT_MS = 10_000
 WANTED = b"the bytes we are looking for"
-
-
-@pytest.fixture
-def service(qapp: QApplication) -> Iterator[VerifyService]:
-    svc = VerifyService(max_threads=2)
-    yield svc
-    assert svc.shutdown(TIMEOUT_MS)
-    svc.deleteLater()
 
 
 @pytest.fixture

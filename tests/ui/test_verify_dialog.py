@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,14 +19,6 @@ BIG = 32 * 1024 * 1024
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-@pytest.fixture
-def service(qapp: QApplication) -> Iterator[VerifyService]:
-    svc = VerifyService(max_threads=2)
-    yield svc
-    assert svc.shutdown(TIMEOUT_MS)
-    svc.deleteLater()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import contextlib
 import hashlib
 import os
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,14 +31,6 @@ from wherry.verify.service import (
 )
 
 TIMEOUT_MS = 30_000
-
-
-@pytest.fixture
-def service(qapp: QApplication) -> Iterator[VerifyService]:
-    svc = VerifyService(max_threads=3)
-    yield svc
-    assert svc.shutdown(TIMEOUT_MS)
-    svc.deleteLater()
 
 
 def _write(path: Path, data: bytes) -> Path:

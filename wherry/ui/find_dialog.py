@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -43,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from wherry.core import InputError
+from wherry.ui.run_buttons import run_buttons
 from wherry.ui.verify_dialog import WarningList
 from wherry.verify.service import (
     HASH_ALGORITHMS,
@@ -201,14 +201,9 @@ class FindDialog(QDialog):
         self.summary_label = QLabel("Double-click a match to open its folder.")
         self.summary_label.setWordWrap(True)
 
-        buttons = QDialogButtonBox()
-        self.find_button = buttons.addButton("&Find", QDialogButtonBox.ButtonRole.ActionRole)
-        self.find_button.setDefault(True)
-        self.find_button.clicked.connect(self.start)
-        self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.close_button.clicked.connect(self.reject)
+        row = run_buttons(self, "&Find", self.start, self.cancel)
+        buttons = row.box
+        self.find_button, self.cancel_button, self.close_button = row.action, row.cancel, row.close
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)

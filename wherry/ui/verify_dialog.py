@@ -27,7 +27,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -43,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wherry.ui.run_buttons import run_buttons
 from wherry.verify.service import FileResult, FileStatus, VerifyPlanned, VerifyService
 
 __all__ = ["STATUS_TEXT", "VerifyDialog", "WarningList", "status_icon", "summary_sentence"]
@@ -236,14 +236,9 @@ class VerifyDialog(QDialog):
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        buttons = QDialogButtonBox()
-        self.verify_button = buttons.addButton("&Verify", QDialogButtonBox.ButtonRole.ActionRole)
-        self.verify_button.setDefault(True)
-        self.verify_button.clicked.connect(self.start)
-        self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.close_button.clicked.connect(self.reject)
+        row = run_buttons(self, "&Verify", self.start, self.cancel)
+        buttons = row.box
+        self.verify_button, self.cancel_button, self.close_button = row.action, row.cancel, row.close
 
         layout = QVBoxLayout(self)
         layout.addLayout(inputs_row)
