@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QLocale, QRegularExpression, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import (
-    QCloseEvent,
     QDesktopServices,
     QFontDatabase,
     QPalette,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -42,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from wherry.core import InputError
-from wherry.ui.run_buttons import run_buttons
+from wherry.ui.job_dialog import JobDialog
 from wherry.ui.verify_dialog import WarningList
 from wherry.verify.service import (
     HASH_ALGORITHMS,
@@ -101,7 +99,7 @@ def _buddy(text: str, field: QWidget) -> QLabel:
     return label
 
 
-class FindDialog(QDialog):
+class FindDialog(JobDialog):
     """Searches folders for files with a digest; the download folder is searched by default.
 
     ``open_url`` opens a folder for the person (``QDesktopServices.openUrl`` unless given).
@@ -124,12 +122,10 @@ class FindDialog(QDialog):
         *,
         open_url: Callable[[QUrl], object] | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(service, parent)
         self.setObjectName("find_dialog")
         self.setWindowTitle("Find a file by checksum")
-        self._service = service
         self._open_url = open_url or QDesktopServices.openUrl
-        self._job: str | None = None
         self._matches = 0
         self._last = FindProgress()
         self._request: SearchRequest | str = ""
@@ -201,7 +197,7 @@ class FindDialog(QDialog):
         self.summary_label = QLabel("Double-click a match to open its folder.")
         self.summary_label.setWordWrap(True)
 
-        row = run_buttons(self, "&Find", self.start, self.cancel)
+        row = self.run_buttons("&Find", self.start)
         buttons = row.box
         self.find_button, self.cancel_button, self.close_button = row.action, row.cancel, row.close
 
@@ -294,19 +290,6 @@ class FindDialog(QDialog):
             request.target, request.folders, size=request.size, follow_symlinks=self.follow_links.isChecked()
         )
         self._update_buttons()
-
-    def cancel(self) -> None:
-        if self._job is not None:
-            self._service.cancel(self._job)
-
-    def done(self, result: int) -> None:
-        # A closed dialog must not leave a search reading the disk in the background.
-        self.cancel()
-        super().done(result)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.cancel()
-        super().closeEvent(event)
 
     def _open_match(self, item: QTableWidgetItem) -> None:
         name = self.table.item(item.row(), 0)

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import (
     QBrush,
-    QCloseEvent,
     QColor,
     QDragEnterEvent,
     QDragMoveEvent,
@@ -26,7 +25,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -42,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wherry.ui.run_buttons import run_buttons
+from wherry.ui.job_dialog import JobDialog
 from wherry.verify.service import FileResult, FileStatus, VerifyPlanned, VerifyService
 
 __all__ = ["STATUS_TEXT", "VerifyDialog", "WarningList", "status_icon", "summary_sentence"]
@@ -157,7 +155,7 @@ class WarningList(QListWidget):
         self.hide()
 
 
-class VerifyDialog(QDialog):
+class VerifyDialog(JobDialog):
     """Checks checksum files, folders holding them, or downloaded files; one table row per file.
 
     Signals:
@@ -172,12 +170,10 @@ class VerifyDialog(QDialog):
     def __init__(
         self, service: VerifyService, parent: QWidget | None = None, *, paths: Iterable[str] = ()
     ) -> None:
-        super().__init__(parent)
+        super().__init__(service, parent)
         self.setObjectName("verify_dialog")
         self.setWindowTitle("Verify downloads")
         self.setAcceptDrops(True)
-        self._service = service
-        self._job: str | None = None
         self._planned = 0
         self._counts: Counter[FileStatus] = Counter()
         self._last_folder = ""
@@ -236,7 +232,7 @@ class VerifyDialog(QDialog):
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        row = run_buttons(self, "&Verify", self.start, self.cancel)
+        row = self.run_buttons("&Verify", self.start)
         buttons = row.box
         self.verify_button, self.cancel_button, self.close_button = row.action, row.cancel, row.close
 
@@ -335,20 +331,6 @@ class VerifyDialog(QDialog):
         self._set_summary("", None)
         self._job = self._service.start_verify(self.inputs())
         self._update_buttons()
-
-    def cancel(self) -> None:
-        """Stop the run; rows already shown stay."""
-        if self._job is not None:
-            self._service.cancel(self._job)
-
-    def done(self, result: int) -> None:
-        # A closed dialog must not leave its files being read in the background.
-        self.cancel()
-        super().done(result)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.cancel()
-        super().closeEvent(event)
 
     @Slot(str, object)
     def _on_planned(self, job: str, planned: VerifyPlanned) -> None:

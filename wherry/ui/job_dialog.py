@@ -1,0 +1,56 @@
+"""A dialog that runs one cancellable VerifyService job at a time (the Verify and Find dialogs)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QWidget
+
+from wherry.verify.service import VerifyService
+
+__all__ = ["JobDialog", "RunButtons"]
+
+
+@dataclass(frozen=True)
+class RunButtons:
+    box: QDialogButtonBox
+    action: QPushButton
+    cancel: QPushButton
+    close: QPushButton
+
+
+class JobDialog(QDialog):
+    """Holds the running job's id; closing the dialog in any way cancels the job, so nothing is
+    left reading the disk in the background."""
+
+    def __init__(self, service: VerifyService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._job: str | None = None
+
+    def run_buttons(self, action_text: str, start: Callable[[], object]) -> RunButtons:
+        """The button row: the action (default), Cancel for the running job, and Close."""
+        box = QDialogButtonBox()
+        action = box.addButton(action_text, QDialogButtonBox.ButtonRole.ActionRole)
+        action.setDefault(True)
+        action.clicked.connect(start)
+        cancel_button = box.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel_button.clicked.connect(self.cancel)
+        close_button = box.addButton(QDialogButtonBox.StandardButton.Close)
+        close_button.clicked.connect(self.reject)
+        return RunButtons(box, action, cancel_button, close_button)
+
+    def cancel(self) -> None:
+        """Stop the running job; what it already reported stays shown."""
+        if self._job is not None:
+            self._service.cancel(self._job)
+
+    def done(self, result: int) -> None:
+        self.cancel()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.cancel()
+        super().closeEvent(event)
