@@ -288,3 +288,21 @@ async def test_no_digest_is_computed_by_default_without_a_checksum(harness, flak
     url = flaky_server.add("/plain2.bin", payload(SIZE))
     job = await harness.download(url)
     assert job.actual_digest is None
+
+
+async def test_finished_downloads_older_than_the_history_setting_are_forgotten_at_start(
+    harness, flaky_server
+):
+    from datetime import timedelta
+
+    from wherry.core.jobs import utcnow
+
+    url = flaky_server.add("/old.bin", b"old")
+    old = await harness.download(url)
+    recent = await harness.download(flaky_server.add("/new.bin", b"new"))
+    failed = await harness.download(flaky_server.add("/gone.bin", b"", plan=FaultPlan(always_status=404)))
+    old.finished_at = utcnow() - timedelta(days=40)
+    harness.repository.save_job(old)
+    engine = await harness.reopen(history_days=30)
+    assert {j.id for j in engine.jobs()} == {recent.id, failed.id}
+    assert (harness.downloads / "old.bin").read_bytes() == b"old"  # the file itself stays

@@ -34,6 +34,10 @@ def test_settings_dialog_saves_to_the_store_and_applies_to_the_engine(qtbot, qlo
             dialog.close_to_tray.setChecked(False)
             dialog.notifications.setChecked(False)
             dialog.verify.setChecked(True)
+            dialog.history_days.setValue(7)
+            dialog.connections.setValue(32)
+            assert dialog.connections.value() == 32  # the engine's maximum
+            dialog.connections.setValue(4)
             changed = Expect(wherry.bridge.settings_changed)
             dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
             (settings,) = await changed.wait()
@@ -56,6 +60,7 @@ def test_settings_dialog_saves_to_the_store_and_applies_to_the_engine(qtbot, qlo
         assert not stored.close_to_tray
         assert not stored.notifications
         assert stored.hash_every_download
+        assert stored.history_days == 7
 
     qloop.run_until_complete(scenario())
 

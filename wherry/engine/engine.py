@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -122,6 +122,11 @@ class Engine:
             headers={"User-Agent": f"Wherry/{__version__}", "Accept-Encoding": "identity"},
             read_bufsize=CHUNK,
         )
+        if self.manage_all and s.history_days > 0:
+            # Finished downloads are remembered for history_days, then forgotten (files stay).
+            forgotten = self.repository.purge_finished(timedelta(days=s.history_days))
+            if forgotten:
+                log.info("forgot %d finished downloads older than %d days", forgotten, s.history_days)
         for job in self.repository.load_jobs():
             self._jobs[job.id] = job
             self._order.append(job.id)

@@ -44,7 +44,7 @@ class SettingsDialog(QDialog):
         folder_row.addWidget(browse)
 
         self.max_active = QSpinBox(minimum=1, maximum=20, value=settings.max_active)
-        self.connections = QSpinBox(minimum=1, maximum=16, value=settings.connections)
+        self.connections = QSpinBox(minimum=1, maximum=32, value=settings.connections)
         self.speed_limit = QSpinBox(minimum=0, maximum=10_000_000, singleStep=100)
         self.speed_limit.setSuffix(" KB/s")
         self.speed_limit.setSpecialValueText("Unlimited")
@@ -58,6 +58,10 @@ class SettingsDialog(QDialog):
         # Downloads with a checksum are always verified; this covers the ones without.
         self.verify = QCheckBox("Compute a SHA-256 of every download (shown in Properties)")
         self.verify.setChecked(settings.hash_every_download)
+        self.history_days = QSpinBox(minimum=0, maximum=3650, value=settings.history_days)
+        self.history_days.setSuffix(" days")
+        self.history_days.setSpecialValueText("Forever")
+        self.history_days.setToolTip("Finished downloads leave the list after this long; their files stay.")
         self.ask_on_handoff = QCheckBox("Ask before adding URLs opened from elsewhere")
         self.ask_on_handoff.setChecked(settings.ask_on_handoff)
 
@@ -66,6 +70,7 @@ class SettingsDialog(QDialog):
         form.addRow("Downloads at &once:", self.max_active)
         form.addRow("&Connections per download:", self.connections)
         form.addRow("Total speed &limit:", self.speed_limit)
+        form.addRow("Keep finished in the &list:", self.history_days)
         for box in (
             self.auto_resume,
             self.close_to_tray,
@@ -94,6 +99,7 @@ class SettingsDialog(QDialog):
             notifications=self.notifications.isChecked(),
             hash_every_download=self.verify.isChecked(),
             ask_on_handoff=self.ask_on_handoff.isChecked(),
+            history_days=self.history_days.value(),
         )
 
     def _browse(self) -> None:
