@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import os
 import shutil
 import statistics
 import time
@@ -41,18 +40,18 @@ from wherry.engine.hosts import HostPool
 from wherry.engine.http_errors import translate_disk_error
 from wherry.engine.mirrors import Sources, host_of
 from wherry.engine.naming import sanitize_filename, unique_name
+from wherry.engine.on_disk import renamed_before_a_crash, reuse_copy
 from wherry.engine.partfile import PartFile, finalize
+from wherry.engine.pieces import PieceChecker
 from wherry.engine.planner import (
     carve,
     claimable,
     contiguous_prefix,
-    range_done,
-    reopen,
     split_evenly,
     split_largest,
 )
 from wherry.engine.prefix_hash import PrefixHasher
-from wherry.engine.probe import RemoteFile, probe, url_filename
+from wherry.engine.probe import RemoteFile, url_filename
 from wherry.engine.ratelimit import TokenBucket
 from wherry.engine.retry import RetryPolicy
 from wherry.engine.sizes import human_size
@@ -77,8 +76,6 @@ STEAL_MIN_ETA = 1.0
 IDLE_RECHECK = 0.25
 # With a checksum, connections take pieces of up to this size in file order (see _ordered).
 ORDERED_PIECE = 8 * 1024 * 1024
-# A metalink piece failing its check this often, from whatever source, stops the job.
-MAX_PIECE_TRIES = 3
 
 
 @dataclass
@@ -128,12 +125,7 @@ class Runner:
         self.restarts_any = 0
         self.refetched = False
         self.suppliers: set[str] = set()  # URLs whose bytes are in the file
-        # Piece digests (from a metalink): who supplied each piece, which passed, checks under way.
-        self.piece_sources: dict[int, set[str]] = {}
-        self.pieces_ok: set[int] = set()
-        self._piece_checks: dict[int, asyncio.Task[None]] = {}
-        self._piece_failures: dict[int, int] = {}
-        self._piece_error: JobError | None = None
+        self.pieces = PieceChecker(self)
         self.use_range = True
         # The furthest each segment (by start) ever got: only passing it counts as progress for
         # the retry budget, so a server that restarts from zero on every drop cannot retry forever.
@@ -149,7 +141,7 @@ class Runner:
 
     async def run(self) -> None:
         try:
-            if await self._renamed_before_a_crash() or await self._reuse_copy():
+            if await renamed_before_a_crash(self) or await reuse_copy(self):
                 return
             while True:
                 await self._download()
@@ -162,71 +154,6 @@ class Runner:
                     await self._refetch(error)
         finally:
             await self._close()
-
-    async def _renamed_before_a_crash(self) -> bool:
-        """All bytes were in and the file was renamed, but the process died before the job was
-        saved as finished: recognise the finished file instead of fetching it again."""
-        job = self.job
-        part, target = job.part_path, job.target
-        if not self._finished() or job.total_size is None or part is None or target is None:
-            return False
-        if part.exists() or not target.is_file() or target.stat().st_size != job.total_size:
-            return False
-        if job.checksum is not None:
-            hasher = await self.ctx.verifier.hash_prefix(target, job.checksum.algorithm, job.total_size)
-            if hasher.hexdigest() != job.checksum.hexdigest:
-                return False
-            job.actual_digest = job.checksum.hexdigest
-        self.ctx.note(
-            job, "The file had been completed just before Wherry stopped; nothing was fetched again."
-        )
-        return True
-
-    async def _reuse_copy(self) -> bool:
-        """Before the first byte: if the file is already on disk (same size and digest), use it."""
-        job, ctx = self.job, self.ctx
-        if job.checksum is None or ctx.copies is None or not ctx.settings.reuse_existing or job.bytes_done:
-            return False
-        try:
-            remote = await probe(ctx.session, job.url)
-        except WherryError:
-            return False  # the download itself will meet the problem and report it
-        if remote.total_size is None:
-            return False  # without a size every file would have to be hashed
-        found = await ctx.copies.find(
-            job.checksum, remote.total_size, ctx.settings.library_dirs, shallow=[job.directory]
-        )
-        if found is None:
-            return False
-        job.total_size = remote.total_size
-        job.segments = [Segment(0, remote.total_size, remote.total_size)]
-        job.actual_digest = job.checksum.hexdigest
-        if not job.requested_name and found.parent == Path(job.directory).resolve():
-            # Already in the download folder: that file is the download; no second copy.
-            job.filename = found.name
-            ctx.note(
-                job,
-                f"{found.name} was already in the folder with the expected checksum; nothing was downloaded.",
-            )
-            return True
-        self.decide_name(remote)
-        part = job.part_path
-        assert part is not None
-        how = "copied"
-        try:
-            if ctx.settings.link_existing:
-                try:
-                    os.link(found, part)
-                    how = "linked"
-                except OSError:
-                    pass  # another disk, or no hard links here: copy instead
-            if how == "copied":
-                await asyncio.get_running_loop().run_in_executor(None, shutil.copyfile, found, part)
-        except OSError as exc:
-            raise translate_disk_error(exc, str(part)) from exc
-        self._rename()
-        ctx.note(job, f"An identical file was already at {found}; it was {how} instead of downloaded.")
-        return True
 
     async def _refetch(self, error: JobError) -> None:
         """A wrong digest gets one more whole fetch, from other sources first, before failing."""
@@ -241,10 +168,7 @@ class Runner:
         await self.restart("Starting again after the checksum mismatch.", changed=False)  # saves, tells
 
     async def _close(self) -> None:
-        for check in list(self._piece_checks.values()):
-            check.cancel()
-        if self._piece_checks:
-            await asyncio.wait(list(self._piece_checks.values()))
+        await self.pieces.cancel()
         try:
             if self.hash is not None:
                 await self.hash.close()
@@ -262,20 +186,17 @@ class Runner:
 
     # ---- connections -------------------------------------------------------------------------
 
-    def _finished(self) -> bool:
+    def finished(self) -> bool:
         return bool(self.job.segments) and all(s.complete for s in self.job.segments)
 
     async def _download(self) -> None:
         if not self.job.segments:
             self.job.segments = [Segment(0, self.job.total_size)]
-        while not self._finished():
+        while not self.finished():
             try:
                 await self._run_workers()
                 # A piece that fails its check is reopened; the loop then fetches it again.
-                while self._piece_checks:
-                    await asyncio.wait(list(self._piece_checks.values()))
-                if self._piece_error is not None:
-                    raise self._piece_error
+                await self.pieces.settle()
             except RestartNeeded as restart:
                 await self.restart(restart.reason, restart.changed)
 
@@ -489,58 +410,7 @@ class Runner:
         if self.hash is not None:
             self.hash.feed(offset, chunk)
             self.hash.poke()
-        if self.job.pieces is not None and self.job.total_size:
-            self._check_pieces(url, offset, size)
-
-    def _check_pieces(self, url: str, offset: int, size: int) -> None:
-        """Start checking every piece these bytes touched that is now fully on disk."""
-        pieces, total = self.job.pieces, self.job.total_size
-        assert pieces is not None and total is not None  # noqa: PT018
-        for index in range(offset // pieces.length, (offset + size - 1) // pieces.length + 1):
-            self.piece_sources.setdefault(index, set()).add(url)
-            if index in self.pieces_ok or index in self._piece_checks or index >= len(pieces.hashes):
-                continue
-            start, end = pieces.span(index, total)
-            if range_done(self.job.segments, start, end):
-                check = asyncio.create_task(self._check_piece(index, start, end), name=f"piece-{index}")
-                self._piece_checks[index] = check
-
-    async def _check_piece(self, index: int, start: int, end: int) -> None:
-        job, pieces = self.job, self.job.pieces
-        assert pieces is not None
-        try:
-            loop = asyncio.get_running_loop()
-            assert self.part is not None
-            data = await loop.run_in_executor(None, self.part.read_at, end - start, start)
-            digest = await loop.run_in_executor(None, lambda: hashlib.new(pieces.algorithm, data).hexdigest())
-            if digest == pieces.hashes[index]:
-                self.pieces_ok.add(index)
-                return
-            bad = self.piece_sources.pop(index, set())
-            self._piece_failures[index] = self._piece_failures.get(index, 0) + 1
-            if self._piece_failures[index] >= MAX_PIECE_TRIES:
-                self._piece_error = JobError(
-                    ErrorKind.CHECKSUM_MISMATCH,
-                    f"Piece {index + 1} failed its {pieces.algorithm} check {MAX_PIECE_TRIES} times, "
-                    "from every source tried; the download stopped.",
-                )
-                return
-            self.sources.suspect(bad)
-            reopen(job.segments, start, end)
-            if self.hash is not None and self.hash.hashed > start:
-                # The running digest already took the bad bytes: it is rebuilt at the end.
-                await self.hash.close()
-                self.hash, self._hash_seed = None, None
-            others = [url for url in self.sources.candidates() if url not in bad]
-            hosts = ", ".join(sorted(host_of(url) for url in bad))
-            self.ctx.note(
-                job,
-                f"Piece {index + 1} ({human_size(end - start)} at byte {start}) from {hosts} failed its "
-                f"{pieces.algorithm} check; it is fetched again{' from another source' if others else ''}.",
-            )
-            self.ctx.changed(job, "piece")
-        finally:
-            self._piece_checks.pop(index, None)
+        self.pieces.saw(url, offset, size)
 
     def throttled(self) -> bool:
         return bool(self.ctx.bucket.rate or self.bucket.rate)
@@ -574,8 +444,7 @@ class Runner:
         if self.hash is not None:
             await self.hash.close()
         self.hash, self._hash_seed = None, None
-        self.pieces_ok.clear()
-        self.piece_sources.clear()
+        self.pieces.reset()
         if self.part is not None:
             self.part.truncate(0)
         self.checkpoint.forget()
@@ -672,9 +541,9 @@ class Runner:
                     f"but {job.checksum.hexdigest} was expected; the file was not kept as finished.",
                 )
         part.close()
-        self._rename()
+        self.rename()
 
-    def _rename(self) -> None:
+    def rename(self) -> None:
         job = self.job
         part, target = job.part_path, job.target
         assert part is not None
