@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QStyle,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -170,14 +169,7 @@ class FindDialog(JobDialog):
         form.addRow(_buddy("Search &in:", self.folders_list), folders_row)
         form.addRow("", self.follow_links)
 
-        self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table = self.results_table(self.COLUMNS)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(0, 240)
@@ -270,10 +262,6 @@ class FindDialog(JobDialog):
 
     # -- searching ------------------------------------------------------------------------------
 
-    @property
-    def running(self) -> bool:
-        return self._job is not None
-
     def start(self) -> None:
         """Search with what the form says; does nothing while the form is incomplete."""
         request = self._request
@@ -349,11 +337,6 @@ class FindDialog(JobDialog):
             self._end(
                 f"Stopped after checking {self._count(self._last.files_hashed, 'file')}; {found}.", None
             )
-
-    @Slot(str, str)
-    def _on_failed(self, job: str, message: str) -> None:
-        if job == self._job:
-            self._end(message, False)
 
     def _end(self, summary: str, good: bool | None) -> None:
         self._job = None

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QPushButton,
+    QTableWidget,
+    QWidget,
+)
 
 from wherry.verify.service import VerifyService
 
@@ -29,6 +37,31 @@ class JobDialog(QDialog):
         super().__init__(parent)
         self._service = service
         self._job: str | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._job is not None
+
+    def results_table(self, columns: Sequence[str]) -> QTableWidget:
+        """A read-only table of results, one row per item, long paths elided in the middle."""
+        table = QTableWidget(0, len(columns))
+        table.setHorizontalHeaderLabels(list(columns))
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        return table
+
+    def _end(self, summary: str, good: bool | None) -> None:
+        """The run is over (done, cancelled or failed): show ``summary``. Each dialog says how."""
+        raise NotImplementedError
+
+    @Slot(str, str)
+    def _on_failed(self, job: str, message: str) -> None:
+        if job == self._job:
+            self._end(message, False)
 
     def run_buttons(self, action_text: str, start: Callable[[], object]) -> RunButtons:
         """The button row: the action (default), Cancel for the running job, and Close."""

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QStyle,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -202,15 +201,8 @@ class VerifyDialog(JobDialog):
         hint.setWordWrap(True)
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
-        self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = self.results_table(self.COLUMNS)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
@@ -314,10 +306,6 @@ class VerifyDialog(JobDialog):
 
     # -- running --------------------------------------------------------------------------------
 
-    @property
-    def running(self) -> bool:
-        return self._job is not None
-
     def start(self) -> None:
         """Check every input from scratch; the table shows rows as files are checked."""
         if self.running or not self.inputs():
@@ -372,11 +360,6 @@ class VerifyDialog(JobDialog):
             total = f" of {self._planned}" if self._planned else ""
             counts = f": {summary_sentence(self._counts)}" if checked else ""
             self._end(f"Stopped after {checked}{total} files{counts}.", False if self._failures() else None)
-
-    @Slot(str, str)
-    def _on_failed(self, job: str, message: str) -> None:
-        if job == self._job:
-            self._end(message, False)
 
     def _end(self, summary: str, good: bool | None) -> None:
         self._job = None
