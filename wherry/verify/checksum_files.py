@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 
 from wherry.core.errors import ErrorKind, InputError
 from wherry.verify.hashing import HASH_ALGORITHMS, algorithms_for_length, normalize_algorithm
+from wherry.verify.small_files import read_at_most
 
 __all__ = [
     "MAX_CHECKSUM_FILE_BYTES",
@@ -312,15 +313,7 @@ def read_checksum_file(path: str | os.PathLike[str], *, algorithm: str | None = 
     Raises InputError (one sentence) when it cannot be read or is far too big to be one.
     """
     source = Path(path)
-    try:
-        with open(source, "rb") as stream:
-            data = stream.read(MAX_CHECKSUM_FILE_BYTES + 1)
-    except IsADirectoryError as exc:
-        raise InputError(ErrorKind.BAD_INPUT, f"{source} is a folder, not a checksum file.") from exc
-    except FileNotFoundError as exc:
-        raise InputError(ErrorKind.BAD_INPUT, f"{source} does not exist.") from exc
-    except OSError as exc:
-        raise InputError(ErrorKind.BAD_INPUT, f"Wherry could not read {source}: {exc.strerror}.") from exc
+    data = read_at_most(source, MAX_CHECKSUM_FILE_BYTES, "checksum file")
     if len(data) > MAX_CHECKSUM_FILE_BYTES:
         limit = MAX_CHECKSUM_FILE_BYTES // (1024 * 1024)
         raise InputError(

@@ -11,12 +11,12 @@ import os
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import NoReturn
 from xml.parsers import expat
 
 from wherry.core.errors import ErrorKind, InputError
 from wherry.core.jobs import ALGORITHMS, ChecksumSpec
+from wherry.verify.small_files import read_at_most
 
 __all__ = [
     "MAX_METALINK_BYTES",
@@ -108,15 +108,7 @@ def sanitize_name(name: str) -> str:
 
 def read_metalink(path: str | os.PathLike[str]) -> Metalink:
     """Read and parse a metalink file; InputError (one sentence) if unreadable or invalid."""
-    source = Path(path)
-    try:
-        with open(source, "rb") as stream:
-            data = stream.read(MAX_METALINK_BYTES + 1)
-    except FileNotFoundError as exc:
-        raise InputError(ErrorKind.BAD_INPUT, f"{source} does not exist.") from exc
-    except OSError as exc:
-        raise InputError(ErrorKind.BAD_INPUT, f"Wherry could not read {source}: {exc.strerror}.") from exc
-    return parse_metalink(data)
+    return parse_metalink(read_at_most(path, MAX_METALINK_BYTES, "metalink"))
 
 
 def parse_metalink(data: bytes) -> Metalink:
