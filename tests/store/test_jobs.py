@@ -265,3 +265,15 @@ def test_naive_times_are_refused_rather_than_guessed(repo: SqliteRepository) -> 
     with pytest.raises(ValueError, match="timezone-aware"):
         repo.save_job(full_job(created_at=datetime(2026, 1, 1)))
     assert repo.load_jobs() == []
+
+
+def test_save_positions_reorders_in_one_go(repo) -> None:
+    from wherry.core import Job
+
+    jobs = [Job(url=f"https://example.org/{i}", directory="/d", position=i) for i in range(3)]
+    for job in jobs:
+        repo.save_job(job)
+    repo.save_positions({jobs[2].id: 0, jobs[0].id: 1, jobs[1].id: 2})
+    assert [j.id for j in repo.load_jobs()] == [jobs[2].id, jobs[0].id, jobs[1].id]
+    repo.save_positions({"no-such-job": 5})  # unknown ids are ignored
+    assert len(repo.load_jobs()) == 3

@@ -28,6 +28,10 @@ class JobRepository(Protocol):
         """Checkpoint: write only the segments' ``done`` counters and size/validators. Cheap."""
         ...
 
+    def save_positions(self, positions: dict[JobId, int]) -> None:
+        """Write new queue positions (a reorder) in one transaction."""
+        ...
+
     def delete_job(self, job_id: JobId) -> None: ...
 
     def add_history(self, job_id: JobId, message: str) -> None:

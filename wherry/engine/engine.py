@@ -375,11 +375,12 @@ class Engine:
         self._order.pop(index)
         target = {"up": max(index - 1, 0), "down": index + 1, "top": 0, "bottom": len(self._order)}[where]
         self._order.insert(min(target, len(self._order)), job_id)
+        moved: dict[JobId, int] = {}
         for position, other_id in enumerate(self._order):
             other = self._jobs[other_id]
             if other.position != position:
-                other.position = position
-                self.repository.save_job(other)
+                other.position = moved[other_id] = position
+        self.repository.save_positions(moved)
         self._emit(JobChanged(job_id, "order"))
         self._schedule()
 

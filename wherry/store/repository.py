@@ -151,6 +151,13 @@ class SqliteRepository:
             ).execute()
         seg.delete().where((seg.job_id == job.id) & (seg.ordinal >= len(rows))).execute()
 
+    def save_positions(self, positions: dict[JobId, int]) -> None:
+        """Write new queue positions for several jobs in one transaction (a reorder)."""
+        r = self._rows
+        with _translated(), self._db.atomic("IMMEDIATE"):
+            for job_id, position in positions.items():
+                r.job.update(position=position).where(r.job.id == job_id).execute()
+
     def delete_job(self, job_id: JobId) -> None:
         """Forget the job with its mirrors, segments and history. Unknown ids are ignored."""
         r = self._rows
