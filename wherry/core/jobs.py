@@ -196,6 +196,7 @@ class Job:
     checksum: ChecksumSpec | None = None
     actual_digest: str | None = None
     pieces: Pieces | None = None
+    headers: tuple[tuple[str, str], ...] = ()  # see AddRequest.headers
     segments: list[Segment] = field(default_factory=list)
     error_kind: ErrorKind | None = None
     error_message: str | None = None
@@ -257,3 +258,7 @@ class AddRequest:
     connections: int | None = None  # None: the setting
     start_paused: bool = False
     pieces: Pieces | None = None  # piece digests (a metalink's), checked as each piece completes
+    # Extra request headers as (name, value) pairs, credentials among them (Authorization,
+    # Cookie): sent only to the host of ``url``, never to mirrors or to another host after a
+    # redirect.
+    headers: tuple[tuple[str, str], ...] = ()

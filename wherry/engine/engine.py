@@ -229,6 +229,7 @@ class Engine:
             overwrite=request.overwrite,
             checksum=request.checksum,
             pieces=request.pieces,
+            headers=request.headers,
             connections=max(1, min(request.connections or self.settings.connections, MAX_CONNECTIONS)),
             position=max((j.position for j in self._jobs.values()), default=-1) + 1,
             state=JobState.PAUSED if request.start_paused else JobState.QUEUED,
