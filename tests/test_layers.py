@@ -29,6 +29,8 @@ RULES: dict[str, tuple[set[str], set[str], set[str]]] = {
         {"wherry", "wherry.headless", "wherry.paths"},
         set(),
     ),
+    # Desktop registration and start-up checks: before any window exists, so no ui and no engine.
+    "wherry.desktop": ({"wherry.desktop"}, set(), {"PySide6"}),
     # The headless composition root sees every layer but the window.
     "wherry.headless": (
         {"wherry.core", "wherry.engine", "wherry.store", "wherry.verify"},
@@ -84,7 +86,12 @@ def test_module_imports_only_what_its_layer_may(path):
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: _module_name(p))
 def test_only_the_window_loads_qt(path):
     module = _module_name(path)
-    if module.startswith("wherry.ui") or module in ("wherry.app", "wherry.verify.service"):
+    # The start-up check asks QtCore where Qt's plugins are, before any QApplication exists.
+    if module.startswith("wherry.ui") or module in (
+        "wherry.app",
+        "wherry.verify.service",
+        "wherry.desktop.startup",
+    ):
         return
     qt = {name for name in _imports(path) if name.split(".")[0] in FORBIDDEN_EVERYWHERE_BUT_UI}
     assert qt == set(), f"{module} imports {qt}"

@@ -12,6 +12,7 @@ import logging
 import signal
 import socket
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,18 +20,20 @@ from PySide6.QtCore import QSettings, QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
 from wherry import paths
-from wherry.core import Event, Settings, StoreError, WherryError
+from wherry.core import AddRequest, Event, Pieces, Settings, StoreError, WherryError
+from wherry.desktop import APP_ID
 from wherry.engine import Engine
 from wherry.headless import configure_logging
 from wherry.store import SqliteRepository, open_store
 from wherry.ui.bridge import Bridge
 from wherry.ui.collector import GuiThreadCollector
+from wherry.ui.desktop_offer import offer_menu_entry
 from wherry.ui.icons import app_icon
 from wherry.ui.jobs_model import JobsModel
 from wherry.ui.main_window import MainWindow
 from wherry.ui.single_instance import InstanceServer, hand_off, server_name
 from wherry.ui.tray import Tray
-from wherry.ui.url_input import urls_from_arguments
+from wherry.ui.url_input import metalinks_from_arguments, urls_from_arguments
 from wherry.verify.copies import FinderCopies
 from wherry.verify.service import VerifyService
 
@@ -124,7 +127,53 @@ class _SignalWakeup:
         self._writer.close()
 
 
-async def _serve(app: QApplication, server: InstanceServer, urls: list[str]) -> int:
+def _register_menu_entry() -> str | None:
+    from wherry.desktop.install import DesktopInstallError, install
+
+    try:
+        install()
+    except DesktopInstallError as error:
+        return str(error)
+    return None
+
+
+def _add_metalinks(wherry: Wherry, metalinks: list[str]) -> None:
+    """A metalink opened from the file manager: each file with its mirrors and hashes."""
+    from wherry.verify.metalink import ordered_urls, read_metalink
+
+    requests = []
+    for path in metalinks:
+        try:
+            entries = read_metalink(path).files
+        except WherryError as error:
+            wherry.window.commands.show_error(error.message)
+            continue
+        for entry in entries:
+            urls = ordered_urls(entry)
+            if urls:
+                directory = wherry.window.commands.download_dir()
+                requests.append(
+                    AddRequest(
+                        url=urls[0],
+                        directory=directory,
+                        filename=entry.name,
+                        checksum=entry.checksum,
+                        mirrors=tuple(urls[1:]),
+                        pieces=Pieces(p.algorithm, p.length, p.hashes) if (p := entry.pieces) else None,
+                    )
+                )
+    wherry.window.commands.receive_urls([])  # brings the window forward
+    if requests:
+        wherry.bridge.add(requests)
+
+
+async def _serve(
+    app: QApplication,
+    server: InstanceServer,
+    urls: list[str],
+    metalinks: Sequence[str] = (),
+    add: bool = False,
+) -> int:
     try:
         repository, notice = open_store(paths.database_path())
     except StoreError as error:
@@ -134,6 +183,8 @@ async def _serve(app: QApplication, server: InstanceServer, urls: list[str]) -> 
     quit_now = asyncio.Event()
     wherry.window.quit_requested.connect(quit_now.set)
     server.urls_received.connect(wherry.window.commands.receive_urls)
+    server.metalinks_received.connect(lambda paths: _add_metalinks(wherry, paths))
+    server.add_requested.connect(lambda: wherry.window.commands.open_add_dialog([]))
     wakeup = _SignalWakeup(quit_now)
     try:
         await wherry.start()
@@ -149,6 +200,13 @@ async def _serve(app: QApplication, server: InstanceServer, urls: list[str]) -> 
         wherry.window.commands.show_error(notice)
     if urls:
         wherry.window.commands.receive_urls(urls)
+    if metalinks:
+        _add_metalinks(wherry, list(metalinks))
+    if add:
+        wherry.window.commands.open_add_dialog([])
+    from wherry.desktop.install import is_registered
+
+    offer_menu_entry(wherry.window, ui_state(), is_registered, _register_menu_entry)
     await quit_now.wait()
     server.close()  # no hand-offs into a closing store
     await wherry.shut_down()
@@ -156,29 +214,33 @@ async def _serve(app: QApplication, server: InstanceServer, urls: list[str]) -> 
     return 0
 
 
-def run_window(urls: list[str]) -> int:
+def run_window(urls: list[str], add: bool = False) -> int:
     """``wherry [URL…]``: hand the URLs to the running Wherry, or open the window with them."""
     import qasync
 
     configure_logging()
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "wherry"])
     assert isinstance(app, QApplication)
-    app.setApplicationName("Wherry")
-    app.setDesktopFileName("wherry")
+    # The application id names the X11 WM_CLASS and the Wayland app id, which desktops match
+    # to the menu entry; people still read "Wherry".
+    app.setApplicationName(APP_ID)
+    app.setApplicationDisplayName("Wherry")
+    app.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
 
     wanted = urls_from_arguments(urls, Path.cwd())
+    metalinks = metalinks_from_arguments(urls, Path.cwd())
     name = server_name(paths.data_dir())
-    if hand_off(name, wanted):
+    if hand_off(name, wanted, metalinks=metalinks, add=add):
         return 0
     server = InstanceServer(name)
-    if not server.listen() and hand_off(name, wanted):
+    if not server.listen() and hand_off(name, wanted, metalinks=metalinks, add=add):
         return 0  # another instance started between our two looks
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     collector = GuiThreadCollector(app)
     try:
-        return loop.run_until_complete(_serve(app, server, wanted))
+        return loop.run_until_complete(_serve(app, server, wanted, metalinks, add))
     finally:
         server.close()
         loop.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 from collections.abc import Sequence
 
 from wherry import __version__
@@ -39,8 +40,43 @@ def _window_parser() -> argparse.ArgumentParser:
         epilog=f"Headless commands: {', '.join(COMMANDS)} (see 'wherry COMMAND --help').",
     )
     parser.add_argument("--version", action="version", version=f"wherry {__version__}")
-    parser.add_argument("urls", nargs="*", metavar="URL", help="URLs, or .txt files listing URLs")
+    parser.add_argument(
+        "urls", nargs="*", metavar="URL", help="URLs, or .txt / .metalink files listing downloads"
+    )
+    parser.add_argument("--add", action="store_true", help="open the Add download dialog")
+    desktop = parser.add_mutually_exclusive_group()
+    desktop.add_argument(
+        "--install-desktop",
+        action="store_true",
+        help="add Wherry to the applications menu for this user (under $XDG_DATA_HOME)",
+    )
+    desktop.add_argument(
+        "--uninstall-desktop",
+        action="store_true",
+        help="remove exactly the menu entry, icons and AppStream file --install-desktop added",
+    )
     return parser
+
+
+def _desktop(install: bool) -> int:
+    from wherry.desktop.install import DesktopInstallError
+    from wherry.desktop.install import install as add
+    from wherry.desktop.install import uninstall as remove
+
+    try:
+        done = add() if install else remove()
+    except DesktopInstallError as error:
+        print(f"wherry: {error}", file=sys.stderr)
+        return 1
+    if install:
+        print(f"Wherry is in the applications menu now ({len(done.files)} files under {done.root}).")
+    elif done.files or done.kept:
+        print(f"Removed Wherry's {len(done.files)} desktop files from {done.root}.")
+        for relative in done.kept:
+            print(f"Kept {done.root / relative}: it changed since Wherry installed it.")
+    else:
+        print("Wherry's desktop files were not installed; nothing to remove.")
+    return 0
 
 
 def main(argv: Sequence[str]) -> int:
@@ -56,6 +92,15 @@ def main(argv: Sequence[str]) -> int:
         _command_parser().print_help()
         return 0
     args = _window_parser().parse_args(argv)
+    if args.install_desktop or args.uninstall_desktop:
+        return _desktop(args.install_desktop)
+    from wherry.desktop.startup import window_problem
+
+    # Before Qt loads its platform plugin: Qt itself would abort with a core dump instead.
+    problem = window_problem()
+    if problem is not None:
+        print(f"wherry: {problem}", file=sys.stderr)
+        return 2
     from wherry.app import run_window
 
-    return run_window(args.urls)
+    return run_window(args.urls, add=args.add)

@@ -118,10 +118,10 @@ def test_tray_tooltip_shows_active_count_and_speed(qapp):
 def test_desktop_entry_launches_wherry_with_urls_and_names_its_icon(qapp):
     entry = configparser.ConfigParser(interpolation=None)
     entry.optionxform = str
-    entry.read(REPO / "resources" / "wherry.desktop", encoding="utf-8")
+    entry.read(REPO / "packaging" / "io.github.wherry.Wherry.desktop", encoding="utf-8")
     section = entry["Desktop Entry"]
     assert section["Type"] == "Application"
     assert section["Exec"] == "wherry %U"
-    assert section["Icon"] == "wherry"
+    assert section["Icon"] == "io.github.wherry.Wherry"
     assert section["Categories"].endswith(";")
-    assert not QImage(str(REPO / "resources" / f"{section['Icon']}.svg")).isNull()
+    assert not QImage(str(REPO / "resources" / "wherry.svg")).isNull()

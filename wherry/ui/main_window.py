@@ -40,6 +40,7 @@ from wherry.ui.job_details import JobDetails
 from wherry.ui.jobs_filter import JobsFilterModel, StateFilter
 from wherry.ui.jobs_model import JobsModel
 from wherry.ui.jobs_view import JobsView
+from wherry.ui.quit_guard import ask_before_closing
 from wherry.ui.tray import Tray
 from wherry.ui.url_input import urls_from_mime
 from wherry.ui.window_actions import ACTIONS, CONTEXT_MENU, MENUS, TOOLBAR
@@ -357,6 +358,9 @@ class MainWindow(QMainWindow):
         if self.goes_to_tray():
             event.ignore()
             self.hide()
+            return
+        if not self._quitting and ask_before_closing(self) is not None:
+            event.ignore()  # the question decides; downloads go on meanwhile
             return
         event.accept()
         self.request_quit()

@@ -31,8 +31,15 @@ def server_name(data_dir: Path) -> str:
     return "wherry-" + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
-def hand_off(name: str, urls: Sequence[str], timeout_ms: int = 3000) -> bool:
-    """Give ``urls`` to the instance listening on ``name``; False when none answers.
+def hand_off(
+    name: str,
+    urls: Sequence[str],
+    timeout_ms: int = 3000,
+    metalinks: Sequence[str] = (),
+    add: bool = False,
+) -> bool:
+    """Give ``urls`` (and metalink files, and a wish for the Add dialog) to the instance
+    listening on ``name``; False when none answers.
 
     Runs before any window exists, so blocking waits are fine here.
     """
@@ -41,7 +48,8 @@ def hand_off(name: str, urls: Sequence[str], timeout_ms: int = 3000) -> bool:
     if not socket.waitForConnected(timeout_ms):
         return False
     try:
-        socket.write(json.dumps({"urls": list(urls)}).encode() + b"\n")
+        message = {"urls": list(urls), "metalinks": list(metalinks), "add": add}
+        socket.write(json.dumps(message).encode() + b"\n")
         # waitForBytesWritten is false when nothing is pending, so ask only while something is.
         while socket.bytesToWrite() > 0:
             if not socket.waitForBytesWritten(timeout_ms):
@@ -63,9 +71,13 @@ class InstanceServer(QObject):
 
     Signals:
         urls_received(list urls): a later launch handed over these URLs (possibly none: just show)
+        metalinks_received(list paths): …and these metalink files (absolute paths)
+        add_requested(): …and asked for the Add download dialog (``wherry --add``)
     """
 
     urls_received = Signal(list)
+    metalinks_received = Signal(list)
+    add_requested = Signal()
 
     def __init__(self, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -119,6 +131,8 @@ class InstanceServer(QObject):
         try:
             message = json.loads(data)
             urls = [str(url) for url in message.get("urls", [])]
+            metalinks = [str(path) for path in message.get("metalinks", [])]
+            add = message.get("add") is True
         except (ValueError, AttributeError, TypeError):
             log.warning("Ignoring an unreadable hand-off message")
             socket.abort()
@@ -126,3 +140,7 @@ class InstanceServer(QObject):
         socket.write(_ACK)
         socket.flush()
         self.urls_received.emit(urls)
+        if metalinks:
+            self.metalinks_received.emit(metalinks)
+        if add:
+            self.add_requested.emit()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
@@ -9,6 +11,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from wherry.core import ErrorKind
 from wherry.ui.bridge import Bridge
 from wherry.ui.columns import format_speed
+from wherry.ui.desktop_notifier import DesktopNotifier
 
 __all__ = ["TRAY_MENU", "Tray"]
 
@@ -29,16 +32,26 @@ class Tray(QObject):
     Signals:
         show_hide_requested(): the user asked to show or hide the window
         quit_requested(): the user chose Quit
-        notified(str title, str message): a notification was raised (shown when a tray exists)
+        notified(str title, str message): a notification was raised: shown by the tray, or sent
+            to the desktop's notification service when there is no tray
     """
 
     show_hide_requested = Signal()
     quit_requested = Signal()
     notified = Signal(str, str)
 
-    def __init__(self, bridge: Bridge, icon: QIcon, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        bridge: Bridge,
+        icon: QIcon,
+        parent: QObject | None = None,
+        tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
+        notifier: DesktopNotifier | None = None,
+    ) -> None:
         super().__init__(parent)
         self._bridge = bridge
+        self._tray_available = tray_available
+        self._notifier = notifier
         self.icon = QSystemTrayIcon(icon, self)
         self.menu = QMenu()
         self.actions: dict[str, QAction] = {}
@@ -60,9 +73,8 @@ class Tray(QObject):
         bridge.job_failed.connect(self._failed)
         self.show_activity(0, 0.0)
 
-    @staticmethod
-    def available() -> bool:
-        return QSystemTrayIcon.isSystemTrayAvailable()
+    def available(self) -> bool:
+        return self._tray_available()
 
     def show(self) -> None:
         if self.available():
@@ -105,4 +117,9 @@ class Tray(QObject):
             return
         if self.available() and QSystemTrayIcon.supportsMessages():
             self.icon.showMessage(title, message, icon, 8000)
+        elif not self.available():
+            if self._notifier is None:
+                self._notifier = DesktopNotifier()
+            urgent = icon is QSystemTrayIcon.MessageIcon.Warning
+            self._notifier.notify(title, message, urgent)
         self.notified.emit(title, message)

@@ -7,10 +7,18 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QUrl
 
-__all__ = ["is_download_url", "urls_from_arguments", "urls_from_mime", "urls_from_text"]
+__all__ = [
+    "METALINK_SUFFIXES",
+    "is_download_url",
+    "metalinks_from_arguments",
+    "urls_from_arguments",
+    "urls_from_mime",
+    "urls_from_text",
+]
 
 _SCHEMES = ("http", "https", "ftp")
 _LIST_LIMIT = 1024 * 1024  # a URL list larger than this is not a URL list
+METALINK_SUFFIXES = (".metalink", ".meta4")
 
 
 def is_download_url(text: str) -> bool:
@@ -59,6 +67,19 @@ def urls_from_mime(mime: QMimeData) -> list[str]:
     return _unique(found)
 
 
+def _local_path(word: str, cwd: Path | None) -> Path:
+    # A file manager passes opened files to %U as file:// URIs, a shell as paths.
+    url = QUrl(word)
+    path = Path(url.toLocalFile()) if url.isLocalFile() else Path(word)
+    if not path.is_absolute() and cwd is not None:
+        path = cwd / path
+    return path
+
+
+def _is_metalink(path: Path) -> bool:
+    return path.suffix.lower() in METALINK_SUFFIXES
+
+
 def urls_from_arguments(arguments: Sequence[str], cwd: Path | None = None) -> list[str]:
     """Command-line words: URLs as they are, and ``.txt`` files read as lists of URLs."""
     found: list[str] = []
@@ -66,9 +87,19 @@ def urls_from_arguments(arguments: Sequence[str], cwd: Path | None = None) -> li
         if is_download_url(word):
             found.append(word.strip())
             continue
-        path = Path(word)
-        if not path.is_absolute() and cwd is not None:
-            path = cwd / path
-        if path.is_file():
+        path = _local_path(word, cwd)
+        if path.is_file() and not _is_metalink(path):
             found.extend(_read_list(path))
+    return _unique(found)
+
+
+def metalinks_from_arguments(arguments: Sequence[str], cwd: Path | None = None) -> list[str]:
+    """The ``.metalink`` / ``.meta4`` files among command-line words, as absolute paths."""
+    found = []
+    for word in arguments:
+        if is_download_url(word):
+            continue
+        path = _local_path(word, cwd)
+        if _is_metalink(path) and path.is_file():
+            found.append(str(path.absolute()))
     return _unique(found)
