@@ -196,6 +196,7 @@ async def _serve(
         return 1
     wherry.window.show()
     wherry.tray.show()
+    log.info("The window is shown")  # the bundle's smoke test waits for this line
     if notice:
         wherry.window.commands.show_error(notice)
     if urls:
