@@ -39,17 +39,21 @@ class DesktopNotifier:
         reply = self._bus.interface().isServiceRegistered(PORTAL[0])
         return bool(reply.value()) if reply.isValid() else False
 
+    @staticmethod
+    def fields(title: str, body: str, urgent: bool) -> dict[str, QDBusVariant]:
+        """The portal's notification dictionary (a{sv})."""
+        return {
+            "title": QDBusVariant(title),
+            "body": QDBusVariant(body),
+            "priority": QDBusVariant("high" if urgent else "normal"),
+        }
+
     def notify(self, title: str, body: str, urgent: bool = False) -> bool:
         """Queue one notification; False when no notification service is reachable."""
         if not self.available():
             return False
         message = QDBusMessage.createMethodCall(*PORTAL, "AddNotification")
-        fields = {
-            "title": QDBusVariant(title),
-            "body": QDBusVariant(body),
-            "priority": QDBusVariant("high" if urgent else "normal"),
-        }
-        message.setArguments([f"wherry-{next(self._ids)}", fields])
+        message.setArguments([f"wherry-{next(self._ids)}", self.fields(title, body, urgent)])
         # NoBlock: the window never waits on the bus; errors go to the log via the reply.
         sent = self._bus.send(message)
         if not sent:
