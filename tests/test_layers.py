@@ -29,6 +29,15 @@ RULES: dict[str, tuple[set[str], set[str], set[str]]] = {
         {"wherry", "wherry.headless", "wherry.paths"},
         set(),
     ),
+    # The library surface: thin front doors over the headless composition root.
+    "wherry.library": (
+        {"wherry.core", "wherry.engine", "wherry.library"},
+        {"wherry", "wherry.headless", "wherry.paths"},
+        set(),
+    ),
+    "wherry.api": ({"wherry.core", "wherry.library"}, {"wherry"}, set()),
+    "wherry.compat": ({"wherry.core"}, {"wherry", "wherry.api"}, set()),
+    "wherry.integrations": ({"wherry.core"}, {"wherry", "wherry.api"}, {"celery", "kombu"}),
     # The headless composition root sees every layer but the window.
     "wherry.headless": (
         {"wherry.core", "wherry.engine", "wherry.store", "wherry.verify"},
