@@ -123,3 +123,33 @@ def test_get_help_imports_neither_aiohttp_nor_peewee():
     )
     assert "usage: wherry get" in result.stdout
     assert result.stderr.strip() == "[]"
+
+
+def test_import_wherry_loads_neither_aiohttp_nor_peewee_nor_qt():
+    probe = (
+        "import sys, wherry\n"
+        "assert callable(wherry.__getattr__)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('aiohttp', 'peewee', 'PySide6', 'qasync')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_library_path_loads_no_qt_module_even_while_downloading(flaky_server, tmp_path):
+    url = flaky_server.add("/lib.bin", b"library bytes" * 1000)
+    probe = (
+        "import sys, wherry, wherry.compat, wherry.integrations.celery\n"
+        "result = wherry.download_sync(sys.argv[1], sys.argv[2])\n"
+        "assert result.size == 13000, result\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'qasync')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, url, str(tmp_path / "lib.bin")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

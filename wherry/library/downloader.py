@@ -53,7 +53,7 @@ class Downloader:
         self._default_dir = Path.cwd()
         self._handles: list[DownloadHandle] = []
         self._by_job: dict[JobId, DownloadHandle] = {}
-        self.locks = Path()
+        self._locks = Path()
 
     # ---- lifecycle ---------------------------------------------------------------------------
 
@@ -73,7 +73,7 @@ class Downloader:
             raise
         self._repository = repository
         self._default_dir = Path(settings.download_dir or paths.default_download_dir()).expanduser()
-        self.locks = paths.data_dir(self._home) / "locks"
+        self._locks = paths.data_dir(self._home) / "locks"
         self._stack = stack
         return self
 
@@ -94,14 +94,13 @@ class Downloader:
             await stack.aclose()
         self._engine = None
 
-    @property
-    def engine(self) -> Engine:
+    # The engine and store stay private: the surface is the handles, so it can be kept stable.
+    def _live_engine(self) -> Engine:
         if self._engine is None:
             raise RuntimeError("use the Downloader inside `async with`")
         return self._engine
 
-    @property
-    def repository(self) -> JobRepository:
+    def _live_repository(self) -> JobRepository:
         if self._repository is None:
             raise RuntimeError("use the Downloader inside `async with`")
         return self._repository
@@ -126,7 +125,7 @@ class Downloader:
 
         Raises InputError (a DownloadError) at once for arguments that cannot work.
         """
-        self.engine  # noqa: B018  # raises when used outside `async with`
+        self._live_engine()  # raises when used outside `async with`
         request = build_request(
             url,
             dest,

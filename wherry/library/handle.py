@@ -34,7 +34,7 @@ class DownloadHandle:
 
     def __init__(self, owner: Downloader, request: AddRequest, progress: ProgressCallback | None) -> None:
         self._owner = owner
-        self.request = request
+        self._request = request
         self._callback = SafeCallback(progress)
         self._job: Job | None = None
         self._started = asyncio.Event()
@@ -50,7 +50,7 @@ class DownloadHandle:
 
     @property
     def url(self) -> str:
-        return self.request.url
+        return self._request.url
 
     @property
     def job_id(self) -> str | None:
@@ -62,6 +62,7 @@ class DownloadHandle:
         return self._job.state if self._job is not None else None
 
     def done(self) -> bool:
+        """True once the download has finished, failed or been cancelled."""
         return self._task.done()
 
     def progress(self) -> Progress | None:
@@ -81,12 +82,13 @@ class DownloadHandle:
         """Stop transferring and keep every byte; ``resume()`` continues."""
         job = await self._wait_started()
         if job is not None and not job.state.is_terminal:
-            await self._owner.engine.pause(job.id)
+            await self._owner._live_engine().pause(job.id)
 
     async def resume(self) -> None:
+        """Continue a paused download from its bytes on disk."""
         job = await self._wait_started()
         if job is not None and job.state is JobState.PAUSED:
-            await self._owner.engine.resume(job.id)
+            await self._owner._live_engine().resume(job.id)
             self._resumed.set()
 
     async def cancel(self) -> None:
@@ -96,7 +98,7 @@ class DownloadHandle:
             self._task.cancel()
             return
         if job.state is not JobState.FINISHED:
-            await self._owner.engine.cancel(job.id)
+            await self._owner._live_engine().cancel(job.id)
         self._resumed.set()
 
     def __aiter__(self) -> AsyncIterator[Progress]:
@@ -139,17 +141,17 @@ class DownloadHandle:
 
     async def _run(self) -> Result:
         try:
-            async with target_lock.held(self._owner.locks, self.request):
+            async with target_lock.held(self._owner._locks, self._request):
                 return await self._download()
         finally:
             for queue in self._followers:
                 queue.put_nowait(None)
 
     async def _download(self) -> Result:
-        owner, request = self._owner, self.request
-        engine = owner.engine
+        owner, request = self._owner, self._request
+        engine = owner._live_engine()
         # Another process may have created or finished this job since our engine read the store.
-        fresh = earlier_job(owner.repository.load_jobs(), request)
+        fresh = earlier_job(owner._live_repository().load_jobs(), request)
         if fresh is not None:
             engine.adopt(fresh)
         job, continued = await start_or_resume(engine, request)
@@ -189,10 +191,10 @@ class DownloadHandle:
         digests: dict[str, str] = {}
         if job.actual_digest is not None:
             digests[job.checksum.algorithm if job.checksum else _DEFAULT_DIGEST] = job.actual_digest
-        wanted = self.request.checksum
+        wanted = self._request.checksum
         for algorithm in {wanted.algorithm if wanted else _DEFAULT_DIGEST} - digests.keys():
             # Finished by another door that did not hash it, or under another checksum.
-            hasher = await self._owner.engine.verifier.hash_prefix(target, algorithm, size)
+            hasher = await self._owner._live_engine().verifier.hash_prefix(target, algorithm, size)
             digests[algorithm] = hasher.hexdigest()
         if wanted is not None and digests[wanted.algorithm] != wanted.hexdigest:
             raise JobError(
@@ -205,6 +207,6 @@ class DownloadHandle:
             size=size,
             digests=digests,
             bytes_reused=min(self._reused, size),
-            sources=self._owner.engine.sources(job.id),
+            sources=self._owner._live_engine().sources(job.id),
             job_id=job.id,
         )
