@@ -129,7 +129,8 @@ def test_import_wherry_loads_neither_aiohttp_nor_peewee_nor_qt():
     probe = (
         "import sys, wherry\n"
         "assert callable(wherry.__getattr__)\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('aiohttp', 'peewee', 'PySide6', 'qasync')))"
+        "heavy = ('aiohttp', 'peewee', 'PySide6', 'qasync')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True

@@ -10,8 +10,10 @@ import inspect
 
 import wherry
 import wherry.compat
-from wherry import DownloadHandle, Downloader, Result
+from wherry import Downloader, DownloadHandle, Result
 
+_HEAD = "url: 'str', dest: 'PathLike | None' = None, *"
+_HOME = "home: 'PathLike | None' = None"
 _OPTIONS = (
     "directory: 'PathLike | None' = None, sha256: 'str | None' = None, checksum: 'str | None' = None, "
     "mirrors: 'Iterable[str]' = (), connections: 'int | None' = None, headers: 'Headers | None' = None, "
@@ -38,13 +40,11 @@ NAMES = [
 ]
 
 SIGNATURES = {
-    "download": f"(url: 'str', dest: 'PathLike | None' = None, *, {_OPTIONS}, home: 'PathLike | None' = None)"
-    " -> 'Result'",
-    "download_sync": f"(url: 'str', dest: 'PathLike | None' = None, *, {_OPTIONS}, home: 'PathLike | None' = None)"
-    " -> 'Result'",
+    "download": f"({_HEAD}, {_OPTIONS}, {_HOME}) -> 'Result'",
+    "download_sync": f"({_HEAD}, {_OPTIONS}, {_HOME}) -> 'Result'",
     "Downloader": "(*, home: 'PathLike | None' = None) -> 'None'",
-    "Downloader.add": f"(self, url: 'str', dest: 'PathLike | None' = None, *, {_OPTIONS}) -> 'DownloadHandle'",
-    "Downloader.download": f"(self, url: 'str', dest: 'PathLike | None' = None, *, {_OPTIONS}) -> 'Result'",
+    "Downloader.add": f"(self, {_HEAD}, {_OPTIONS}) -> 'DownloadHandle'",
+    "Downloader.download": f"(self, {_HEAD}, {_OPTIONS}) -> 'Result'",
     "Downloader.aclose": "(self) -> 'None'",
     "DownloadHandle.result": "(self) -> 'Result'",
     "DownloadHandle.pause": "(self) -> 'None'",
@@ -52,8 +52,8 @@ SIGNATURES = {
     "DownloadHandle.cancel": "(self) -> 'None'",
     "DownloadHandle.done": "(self) -> 'bool'",
     "DownloadHandle.progress": "(self) -> 'Progress | None'",
-    "RecoverableDownloadManager": "(project_path: 'str | os.PathLike[str]', config: 'Mapping[str, Any] | None' = None, "
-    "progress_callback: 'Callable[..., Any] | None' = None) -> 'None'",
+    "RecoverableDownloadManager": "(project_path: 'str | os.PathLike[str]', "
+    "config: 'Mapping[str, Any] | None' = None, progress_callback: 'Callable[..., Any] | None' = None) -> 'None'",
     "RecoverableDownloadManager.download_file": "(self, url: 'str', dest_path: 'str | os.PathLike[str]', "
     "sha256_checksum: 'str | None' = None, alternate_urls: 'Sequence[str] | None' = None) -> 'Result'",
 }
