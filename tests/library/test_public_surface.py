@@ -53,7 +53,8 @@ SIGNATURES = {
     "DownloadHandle.done": "(self) -> 'bool'",
     "DownloadHandle.progress": "(self) -> 'Progress | None'",
     "RecoverableDownloadManager": "(project_path: 'str | os.PathLike[str]', "
-    "config: 'Mapping[str, Any] | None' = None, progress_callback: 'Callable[..., Any] | None' = None) -> 'None'",
+    "config: 'Mapping[str, Any] | None' = None, "
+    "progress_callback: 'Callable[..., Any] | None' = None) -> 'None'",
     "RecoverableDownloadManager.download_file": "(self, url: 'str', dest_path: 'str | os.PathLike[str]', "
     "sha256_checksum: 'str | None' = None, alternate_urls: 'Sequence[str] | None' = None) -> 'Result'",
 }
