@@ -31,6 +31,15 @@ RULES: dict[str, tuple[set[str], set[str], set[str]]] = {
     ),
     # Desktop registration and start-up checks: before any window exists, so no ui and no engine.
     "wherry.desktop": ({"wherry.desktop"}, set(), {"PySide6"}),
+    # The library surface: thin front doors over the headless composition root.
+    "wherry.library": (
+        {"wherry.core", "wherry.engine", "wherry.library"},
+        {"wherry", "wherry.headless", "wherry.paths"},
+        set(),
+    ),
+    "wherry.api": ({"wherry.core", "wherry.library"}, {"wherry"}, set()),
+    "wherry.compat": ({"wherry.core"}, {"wherry", "wherry.api"}, set()),
+    "wherry.integrations": ({"wherry.core"}, {"wherry", "wherry.api"}, {"celery", "kombu"}),
     # The headless composition root sees every layer but the window.
     "wherry.headless": (
         {"wherry.core", "wherry.engine", "wherry.store", "wherry.verify"},
@@ -121,3 +130,34 @@ def test_get_help_imports_neither_aiohttp_nor_peewee():
     )
     assert "usage: wherry get" in result.stdout
     assert result.stderr.strip() == "[]"
+
+
+def test_import_wherry_loads_neither_aiohttp_nor_peewee_nor_qt():
+    probe = (
+        "import sys, wherry\n"
+        "assert callable(wherry.__getattr__)\n"
+        "heavy = ('aiohttp', 'peewee', 'PySide6', 'qasync')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_library_path_loads_no_qt_module_even_while_downloading(flaky_server, tmp_path):
+    url = flaky_server.add("/lib.bin", b"library bytes" * 1000)
+    probe = (
+        "import sys, wherry, wherry.compat, wherry.integrations.celery\n"
+        "result = wherry.download_sync(sys.argv[1], sys.argv[2])\n"
+        "assert result.size == 13000, result\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'qasync')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, url, str(tmp_path / "lib.bin")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -5,18 +5,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import logging.handlers
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from wherry import paths
 from wherry.core.events import EventSink
+from wherry.core.jobs import AddRequest, Job, JobState
 from wherry.core.settings import Settings
 from wherry.engine import Engine
 from wherry.store import SqliteRepository, open_store
 from wherry.verify.copies import FinderCopies
 from wherry.verify.hashing import ExecutorVerifier
 
-__all__ = ["configure_logging", "headless_engine", "open_repository"]
+__all__ = ["configure_logging", "earlier_job", "headless_engine", "open_repository", "start_or_resume"]
 
 
 def configure_logging() -> None:
@@ -32,9 +35,9 @@ def configure_logging() -> None:
     root.setLevel(logging.INFO)
 
 
-def open_repository() -> tuple[SqliteRepository, str | None]:
-    """The user's job store; raises StoreError with a sentence when it cannot be used."""
-    return open_store(paths.database_path())
+def open_repository(home: str | os.PathLike[str] | None = None) -> tuple[SqliteRepository, str | None]:
+    """The job store (the user's, or the one in ``home``); raises StoreError with a sentence."""
+    return open_store(paths.database_path(home))
 
 
 @asynccontextmanager
@@ -55,3 +58,34 @@ async def headless_engine(
         yield engine
     finally:
         await asyncio.shield(engine.close())
+
+
+def _same_request(job: Job, request: AddRequest) -> bool:
+    return (
+        job.url == request.url.strip()
+        and Path(job.directory) == Path(request.directory).resolve()
+        and job.requested_name == request.filename
+    )
+
+
+def earlier_job(jobs: list[Job], request: AddRequest) -> Job | None:
+    """The newest job among ``jobs`` that the same request (URL, folder, name) started before."""
+    earlier = [j for j in jobs if _same_request(j, request)]
+    return max(earlier, key=lambda j: j.created_at) if earlier else None
+
+
+async def start_or_resume(engine: Engine, request: AddRequest) -> tuple[Job, bool]:
+    """Resume the job the same request started before, or add a new one.
+
+    Returns the job and whether an earlier, unfinished job was continued. A finished job whose
+    file is still there is returned as it is, without starting anything.
+    """
+    job = earlier_job(engine.jobs(), request)
+    if job is None:
+        return await engine.add(request), False
+    if job.state is JobState.FINISHED and job.target is not None and job.target.exists():
+        return job, False
+    if job.checksum is None and request.checksum is not None:
+        job.checksum = request.checksum
+    await engine.resume(job.id)
+    return job, True

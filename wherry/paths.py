@@ -12,16 +12,16 @@ __all__ = ["data_dir", "database_path", "default_download_dir", "log_path"]
 APP_NAME = "wherry"
 
 
-def data_dir() -> Path:
-    """The folder holding the database and the log; created on first use."""
-    override = os.environ.get("WHERRY_HOME")
+def data_dir(home: str | os.PathLike[str] | None = None) -> Path:
+    """The folder holding the database and the log (``home`` when given); created on first use."""
+    override = os.fspath(home) if home is not None else os.environ.get("WHERRY_HOME")
     path = Path(override).expanduser() if override else Path(platformdirs.user_data_dir(APP_NAME, False))
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def database_path() -> Path:
-    return data_dir() / "wherry.db"
+def database_path(home: str | os.PathLike[str] | None = None) -> Path:
+    return data_dir(home) / "wherry.db"
 
 
 def log_path() -> Path:

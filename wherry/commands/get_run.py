@@ -13,7 +13,7 @@ from wherry.commands.reporter import Reporter
 from wherry.core.errors import ErrorKind, InputError, StoreError
 from wherry.core.jobs import AddRequest, ChecksumSpec, Job, JobState, Pieces
 from wherry.engine import Engine
-from wherry.headless import configure_logging, headless_engine, open_repository
+from wherry.headless import configure_logging, headless_engine, open_repository, start_or_resume
 
 __all__ = ["build_requests", "get"]
 
@@ -107,27 +107,12 @@ def _without_metalinks(args: argparse.Namespace) -> argparse.Namespace:
     return copy
 
 
-def _same_request(job: Job, request: AddRequest) -> bool:
-    return (
-        job.url == request.url.strip()
-        and Path(job.directory) == Path(request.directory).resolve()
-        and job.requested_name == request.filename
-    )
-
-
-async def _start(engine: Engine, request: AddRequest, reporter: Reporter) -> Job | None:
+async def _start(engine: Engine, request: AddRequest, reporter: Reporter) -> Job:
     """Resume the job this same command started before, or add a new one."""
-    earlier = [j for j in engine.jobs() if _same_request(j, request)]
-    if earlier:
-        job = max(earlier, key=lambda j: j.created_at)
-        if job.state is JobState.FINISHED and job.target is not None and job.target.exists():
-            return job
-        if job.checksum is None and request.checksum is not None:
-            job.checksum = request.checksum
-        await engine.resume(job.id)
+    job, continued = await start_or_resume(engine, request)
+    if continued:
         reporter.say(f"{job.display_name}: continuing from {job.bytes_done} bytes.")
-        return job
-    return await engine.add(request)
+    return job
 
 
 async def get(args: argparse.Namespace) -> int:
@@ -163,8 +148,7 @@ async def get(args: argparse.Namespace) -> int:
                     _error(error.message + hint)
                     status = EXIT_USAGE
                     continue
-                if job is not None:
-                    jobs.append(job)
+                jobs.append(job)
             unsubscribe = engine.on_progress(reporter.progress, 0.25 if reporter.tty else 1.0)
             waiting = asyncio.ensure_future(asyncio.gather(*(engine.wait(j.id) for j in jobs)))
             stopping = asyncio.ensure_future(stop.wait())

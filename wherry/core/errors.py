@@ -50,14 +50,17 @@ class ErrorKind(StrEnum):
     BAD_INPUT = "bad-input"
     CORRUPT_DATABASE = "corrupt-database"
     INTERNAL = "internal"
+    CANCELLED = "cancelled"
 
 
 class WherryError(Exception):
     """A failure with a kind and one sentence a person can act on."""
 
-    def __init__(self, kind: ErrorKind, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
+    def __init__(self, kind: ErrorKind | str, message: str) -> None:
+        # The arguments are kept as ``args`` so the error survives pickling and a Celery result
+        # backend, both of which rebuild it as ``cls(*args)``.
+        super().__init__(kind, message)
+        self.kind = ErrorKind(kind)
         self.message = message
 
     def __str__(self) -> str:
@@ -67,8 +70,9 @@ class WherryError(Exception):
 class RetryableError(WherryError):
     """Transient: the same URL may work if we wait. ``retry_after`` is the server's own hint."""
 
-    def __init__(self, kind: ErrorKind, message: str, retry_after: float | None = None) -> None:
+    def __init__(self, kind: ErrorKind | str, message: str, retry_after: float | None = None) -> None:
         super().__init__(kind, message)
+        self.args = (self.kind, message, retry_after)
         self.retry_after = retry_after
 
 

@@ -102,6 +102,7 @@ class Engine:
         self._stop_reason: dict[JobId, str] = {}
         self._claimed: set[JobId] = set()
         self._waiters: dict[JobId, list[asyncio.Future[Job]]] = {}
+        self._sources: dict[JobId, tuple[str, ...]] = {}
         self._session: aiohttp.ClientSession | None = None
         self._closing = False
 
@@ -194,6 +195,23 @@ class Engine:
             task.cancel()
 
         return unsubscribe
+
+    def sources(self, job_id: JobId) -> tuple[str, ...]:
+        """The URLs that supplied bytes to the job's last run in this process, primary first."""
+        return self._sources.get(job_id, ())
+
+    def adopt(self, job: Job) -> Job:
+        """Take ``job`` as the store has it now, unless it runs here; returns the engine's copy.
+
+        Another process may have created the job, or moved it on, since this engine loaded the
+        store; resuming an older copy would repeat work or miss that it is finished.
+        """
+        if job.id in self._tasks:
+            return self._jobs[job.id]
+        if job.id not in self._jobs:
+            self._order.append(job.id)
+        self._jobs[job.id] = job
+        return job
 
     async def wait(self, job_id: JobId) -> Job:
         """Wait until the job rests: finished, failed, cancelled or paused."""
@@ -443,7 +461,13 @@ class Engine:
 
     async def _drive(self, job: Job, runner: Runner) -> None:
         try:
-            await runner.run()
+            try:
+                await runner.run()
+            finally:
+                order = job.urls
+                self._sources[job.id] = tuple(
+                    sorted(runner.suppliers, key=lambda u: order.index(u) if u in order else len(order))
+                )
         except asyncio.CancelledError:
             if job.id not in self._stop_reason:
                 raise
