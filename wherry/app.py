@@ -31,6 +31,7 @@ from wherry.ui.desktop_offer import offer_menu_entry
 from wherry.ui.icons import app_icon
 from wherry.ui.jobs_model import JobsModel
 from wherry.ui.main_window import MainWindow
+from wherry.ui.palette import ColorSchemeFollower
 from wherry.ui.single_instance import InstanceServer, hand_off, server_name
 from wherry.ui.tray import Tray
 from wherry.ui.url_input import metalinks_from_arguments, urls_from_arguments
@@ -228,6 +229,7 @@ def run_window(urls: list[str], add: bool = False) -> int:
     app.setApplicationDisplayName("Wherry")
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
+    ColorSchemeFollower(app)
 
     wanted = urls_from_arguments(urls, Path.cwd())
     metalinks = metalinks_from_arguments(urls, Path.cwd())

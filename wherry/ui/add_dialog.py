@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from wherry.core import ALGORITHMS, AddRequest, ChecksumSpec, ErrorKind, InputError
+from wherry.ui.form_rows import add_row
 from wherry.ui.url_input import is_download_url
 
 __all__ = ["AUTO_ALGORITHM", "AddDialog", "AddForm", "parse_checksum", "validate_form"]
@@ -176,11 +177,11 @@ class AddDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         form = QFormLayout()
-        form.addRow("&URLs:", self.urls_edit)
-        form.addRow("Save &in:", folder_row)
-        form.addRow("File &name:", self.filename_edit)
-        form.addRow("&Checksum:", checksum_row)
-        form.addRow("&Mirrors:", self.mirrors_edit)
+        add_row(form, self.tr("&URLs:"), self.urls_edit)
+        add_row(form, self.tr("Save &in:"), folder_row, self.directory_edit)
+        add_row(form, self.tr("File &name:"), self.filename_edit)
+        add_row(form, self.tr("&Checksum:"), checksum_row, self.checksum_edit)
+        add_row(form, self.tr("&Mirrors:"), self.mirrors_edit)
         form.addRow("", self.paused_box)
         layout = QVBoxLayout(self)
         layout.addLayout(form)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHeaderView,
     QLabel,
+    QStackedWidget,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -90,9 +91,21 @@ class JobDetails(QWidget):
         self.tabs.addTab(general, "General")
         self.tabs.addTab(self.mirrors, "Sources")
         self.tabs.addTab(self.history, "History")
+        # With nothing selected the pane says so, instead of a form of empty fields.
+        self.placeholder = QLabel(self.tr("Select a download to see its details."))
+        self.placeholder.setObjectName("details_placeholder")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setEnabled(False)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.placeholder)
+        self.pages.addWidget(self.tabs)
+        self.pages.setCurrentWidget(self.tabs)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.tabs)
+        layout.addWidget(self.pages)
+
+    def showing_job(self) -> bool:
+        return self.pages.currentWidget() is self.tabs
 
     def clear(self) -> None:
         self.job_id = None
@@ -101,6 +114,7 @@ class JobDetails(QWidget):
         self.segment_map.set_segments([], None)
         self.mirrors.clear()
         self.history.clear()
+        self.pages.setCurrentWidget(self.placeholder)
 
     def show_job(
         self,
@@ -110,6 +124,7 @@ class JobDetails(QWidget):
     ) -> None:
         """Show ``job``; ``history`` None keeps the history already shown (a progress tick)."""
         self.job_id = job.id
+        self.pages.setCurrentWidget(self.tabs)
         f = self.fields
         f["status"].setText(status_text(job, progress))
         f["url"].setText(job.url)

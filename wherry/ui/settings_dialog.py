@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from wherry.core import Settings
+from wherry.ui.form_rows import add_row
 
 __all__ = ["SettingsDialog"]
 
@@ -66,7 +67,7 @@ class SettingsDialog(QDialog):
         self.ask_on_handoff.setChecked(settings.ask_on_handoff)
 
         form = QFormLayout()
-        form.addRow("Download &folder:", folder_row)
+        add_row(form, "Download &folder:", folder_row, self.download_dir)
         form.addRow("Downloads at &once:", self.max_active)
         form.addRow("&Connections per download:", self.connections)
         form.addRow("Total speed &limit:", self.speed_limit)
