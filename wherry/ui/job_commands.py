@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from typing import Literal
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox
 from wherry.core import AddRequest, JobId
 from wherry.ui.add_dialog import AddDialog
 from wherry.ui.bridge import Bridge
+from wherry.ui.duplicates import DuplicatePrompt, Resolution, find_duplicates, resolve
 from wherry.ui.find_dialog import FindDialog
 from wherry.ui.job_actions import ActionSet
 from wherry.ui.job_details import PropertiesDialog
@@ -52,6 +54,9 @@ class JobCommands(QObject):
         self.add_dialog: AddDialog | None = None
         self.message_box: QMessageBox | None = None
         self.change_url_dialog: QInputDialog | None = None
+        self.duplicate_prompt: DuplicatePrompt | None = None
+        # Set by the window: select these jobs in the list and bring them into view.
+        self.show_jobs: Callable[[Sequence[JobId]], None] = lambda ids: None
 
     def _status(self, sentence: str) -> None:
         self.window.statusBar().showMessage(sentence, 5000)
@@ -87,7 +92,45 @@ class JobCommands(QObject):
         requests = dialog.requests()
         if requests:
             self.ui_state.setValue("add/directory", requests[0].directory)
-            self.bridge.add(requests)
+            self.add_checked(requests)
+
+    def add_checked(self, requests: Sequence[AddRequest]) -> DuplicatePrompt | None:
+        """Add ``requests``; those already in the list or on disk wait for the user's answer.
+
+        The others are added at once. Returns the open question, if there is one.
+        """
+        jobs = self.bridge.engine.jobs()
+        duplicates = find_duplicates(requests, jobs)
+        repeated = {id(d.request) for d in duplicates}
+        fresh = [request for request in requests if id(request) not in repeated]
+        if fresh:
+            self.bridge.add(fresh)
+        if not duplicates:
+            return None
+        prompt = DuplicatePrompt(duplicates, self.window)
+        prompt.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        prompt.finished.connect(lambda _=0: self._carry_out(resolve(duplicates, prompt.choice(), jobs)))
+        prompt.destroyed.connect(lambda: setattr(self, "duplicate_prompt", None))
+        self.duplicate_prompt = prompt
+        prompt.open()
+        return prompt
+
+    def _carry_out(self, resolution: Resolution) -> None:
+        if resolution.show_jobs:
+            self.show_jobs(resolution.show_jobs)
+        self._open_paths([str(path) for path in resolution.show_files])
+        if not resolution.add and not resolution.remove:
+            return
+
+        async def replace_then_add() -> None:
+            # The old entries go first, so the new ones never share the list with them.
+            for job_id in resolution.remove:
+                with contextlib.suppress(KeyError):  # removed meanwhile
+                    await self.bridge.engine.remove(job_id)
+            if resolution.add:
+                self.bridge.add(resolution.add)  # reports its own failure
+
+        self.bridge.run(replace_then_add(), "Adding downloads")
 
     def clipboard_urls(self) -> list[str]:
         mime = QGuiApplication.clipboard().mimeData()
@@ -109,9 +152,11 @@ class JobCommands(QObject):
             self.open_add_dialog(urls)
             return
         directory = self.download_dir()
-        self.bridge.add([AddRequest(url=url, directory=directory) for url in urls])
-        noun = "download" if len(urls) == 1 else "downloads"
-        self._status(f"Added {len(urls)} {noun}.")
+        prompt = self.add_checked([AddRequest(url=url, directory=directory) for url in urls])
+        added = len(urls) - (len(prompt.duplicates) if prompt is not None else 0)
+        if added:
+            noun = "download" if added == 1 else "downloads"
+            self._status(f"Added {added} {noun}.")
 
     def confirm_remove(self, delete_file: bool) -> QMessageBox | None:
         ids = self.current_actions().ids("remove_delete" if delete_file else "remove")

@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
             selection=self.current_actions,
             reveal=self.show_window,
         )
+        self.commands.show_jobs = self._show_jobs
         self.actions_by_name = self._make_actions()
         self._build_layout()
         self._connect()
@@ -248,6 +249,16 @@ class MainWindow(QMainWindow):
                 selection.select(proxy_index, proxy_index)
         flags = self.view.selectionModel().SelectionFlag
         self.view.selectionModel().select(selection, flags.ClearAndSelect | flags.Rows)
+
+    def _show_jobs(self, ids: Sequence[JobId]) -> None:
+        # A filter or search could hide them; show everything so the selection is visible.
+        self.search.clear()
+        self.filter_tabs.setCurrentIndex(0)
+        self.select_ids(ids)
+        indexes = self.view.selectionModel().selectedRows()
+        if indexes:
+            self.view.scrollTo(indexes[0])
+        self.show_window()
 
     def current_actions(self) -> ActionSet:
         return actions_for(self.selected_jobs())
