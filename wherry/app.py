@@ -33,6 +33,7 @@ from wherry.ui.jobs_model import JobsModel
 from wherry.ui.main_window import MainWindow
 from wherry.ui.palette import ColorSchemeFollower
 from wherry.ui.single_instance import InstanceServer, hand_off, server_name
+from wherry.ui.transfer_recorder import TransferRecorder
 from wherry.ui.tray import Tray
 from wherry.ui.url_input import metalinks_from_arguments, urls_from_arguments
 from wherry.verify.copies import FinderCopies
@@ -54,6 +55,7 @@ class Wherry:
     model: JobsModel
     tray: Tray
     window: MainWindow
+    recorder: TransferRecorder | None = None
 
     async def start(self) -> None:
         await self.engine.start()
@@ -65,6 +67,8 @@ class Wherry:
         self.window.hide()
         self.tray.hide()
         await self.bridge.drain()
+        if self.recorder is not None:
+            self.recorder.flush()  # runs cut short by quitting still count
         await self.engine.close()
         self.verifier.shutdown(timeout_ms=2000)  # hashing stops within a chunk
         self.repository.close()
@@ -89,14 +93,17 @@ def compose(repository: SqliteRepository, settings: Settings, state: QSettings) 
     bridge = Bridge(engine, repository, settings)
     model = JobsModel(engine)
     model.follow(bridge)
+    recorder = TransferRecorder(bridge, repository.ledger())
     tray = Tray(bridge, app_icon())
-    window = MainWindow(bridge, model, state, str(paths.default_download_dir()), tray, verifier)
+    window = MainWindow(
+        bridge, model, state, str(paths.default_download_dir()), tray, verifier, transfers=recorder.ledger
+    )
     # The window owns the model and the tray, so they go with it and never before its views.
     model.setParent(window)
     tray.setParent(window)
     tray.show_hide_requested.connect(window.toggle_visible)
     tray.quit_requested.connect(window.request_quit)
-    return Wherry(repository, verifier, engine, bridge, model, tray, window)
+    return Wherry(repository, verifier, engine, bridge, model, tray, window, recorder)
 
 
 class _SignalWakeup:

@@ -52,8 +52,23 @@ def seed_v3(raw: sqlite3.Connection) -> set[str]:
     return ids
 
 
+def seed_v4(raw: sqlite3.Connection) -> set[str]:
+    """Version 4 added the transfer ledger."""
+    ids = seed_v3(raw)
+    raw.execute(
+        "INSERT INTO transfers (job_id, at, outcome, fetched, saved)"
+        " VALUES ('gone-job', '2026-01-03T00:00:00.000000+00:00', 'finished', 100, 20)"
+    )
+    return ids
+
+
 # Data written by each released schema version. Adding step N+1 means adding seed_vN here.
-SEEDS: dict[int, Callable[[sqlite3.Connection], set[str]]] = {1: seed_v1, 2: seed_v2, 3: seed_v3}
+SEEDS: dict[int, Callable[[sqlite3.Connection], set[str]]] = {
+    1: seed_v1,
+    2: seed_v2,
+    3: seed_v3,
+    4: seed_v4,
+}
 
 
 def build_at_version(path: Path, version: int) -> set[str]:
@@ -119,6 +134,8 @@ def test_upgrades_to_the_current_schema_keeping_data(tmp_path: Path, version: in
         assert [j.speed_limit for j in repo.load_jobs()] == ([250000] if version >= 2 else [0] * len(seeded))
         pieces = [j.pieces for j in repo.load_jobs()]
         assert pieces == ([Pieces("sha1", 64, ("ab", "cd"))] if version >= 3 else [None] * len(seeded))
+        ledger = [(t.job_id, t.fetched, t.saved) for t in repo.ledger().load_transfers()]
+        assert ledger == ([("gone-job", 100, 20)] if version >= 4 else [])
     finally:
         repo.close()
     assert schema_of(old) == schema_of(fresh)

@@ -3,6 +3,7 @@
 repo, notice = open_store(path)   # notice: a sentence when a damaged file was set aside
 """
 
+from wherry.store.ledger import TransferLedger
 from wherry.store.repository import SqliteRepository, open_store
 
-__all__ = ["SqliteRepository", "open_store"]
+__all__ = ["SqliteRepository", "TransferLedger", "open_store"]

@@ -127,10 +127,31 @@ def _add_speed_limit(db: SqliteDatabase) -> None:
     _sql(db, "ALTER TABLE jobs ADD COLUMN speed_limit INTEGER NOT NULL DEFAULT 0")
 
 
+def _add_transfers(db: SqliteDatabase) -> None:
+    # One row per run of a job, for the statistics; no foreign key, so clearing finished
+    # downloads from the list (or the purge) keeps what they contributed.
+    _sql(
+        db,
+        """
+        CREATE TABLE transfers (
+            id INTEGER PRIMARY KEY,
+            job_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            error_kind TEXT,
+            fetched INTEGER NOT NULL DEFAULT 0,
+            saved INTEGER NOT NULL DEFAULT 0
+        )
+        """,
+    )
+    _sql(db, "CREATE INDEX transfers_by_time ON transfers (at)")
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "jobs, mirrors, segments, history and settings", _create_schema),
     Step(2, "a speed limit per job", _add_speed_limit),
     Step(3, "piece digests per job", _add_pieces),
+    Step(4, "a ledger of transfers for the statistics", _add_transfers),
 )
 
 CURRENT_VERSION = len(STEPS)

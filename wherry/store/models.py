@@ -33,8 +33,10 @@ __all__ = [
     "Rows",
     "SegmentRow",
     "SettingRow",
+    "TransferRow",
     "UtcDateTimeField",
     "bind_rows",
+    "bound",
 ]
 
 
@@ -135,7 +137,22 @@ class SettingRow(BaseRow):
         table_name = "settings"
 
 
-ALL_ROWS: tuple[type[BaseRow], ...] = (JobRow, MirrorRow, SegmentRow, HistoryRow, SettingRow)
+class TransferRow(BaseRow):
+    """One run of a job (see ``wherry.core.statistics``); no foreign key, so it outlives the job."""
+
+    id = AutoField()
+    job_id = TextField()
+    at = UtcDateTimeField()
+    outcome = TextField()
+    error_kind = TextField(null=True)
+    fetched = IntegerField(default=0)
+    saved = IntegerField(default=0)
+
+    class Meta:
+        table_name = "transfers"
+
+
+ALL_ROWS: tuple[type[BaseRow], ...] = (JobRow, MirrorRow, SegmentRow, HistoryRow, SettingRow, TransferRow)
 
 _M = TypeVar("_M", bound=BaseRow)
 
@@ -145,6 +162,11 @@ def _bound(model: type[_M], db: Database) -> type[_M]:
     namespace: dict[str, Any] = {"Meta": meta, "__module__": model.__module__}
     bound: type[_M] = type(model.__name__, (model,), namespace)
     return bound
+
+
+def bound(model: type[_M], db: Database) -> type[_M]:
+    """``model``'s class bound to ``db`` alone (for tables outside :class:`Rows`)."""
+    return _bound(model, db)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from wherry.core.errors import ErrorKind
 from wherry.core.jobs import ChecksumSpec, Job, JobId, JobState, Mirror, Pieces, Segment, utcnow
 from wherry.core.settings import Settings
 from wherry.store.db import open_database, store_error
+from wherry.store.ledger import TransferLedger
 from wherry.store.models import JobRow, Rows, bind_rows
 
 __all__ = ["SqliteRepository", "open_store"]
@@ -182,6 +183,10 @@ class SqliteRepository:
                 .execute()
             )
         return count
+
+    def ledger(self) -> TransferLedger:
+        """The runs recorded for the statistics, on this repository's connection."""
+        return TransferLedger(self._db)
 
     # -- history ---------------------------------------------------------------------------
 

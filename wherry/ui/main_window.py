@@ -40,7 +40,9 @@ from wherry.ui.job_details import JobDetails
 from wherry.ui.jobs_filter import JobsFilterModel, StateFilter
 from wherry.ui.jobs_model import JobsModel
 from wherry.ui.jobs_view import JobsView
+from wherry.ui.list_commands import ListCommands
 from wherry.ui.quit_guard import ask_before_closing
+from wherry.ui.transfer_recorder import TransferLog
 from wherry.ui.tray import Tray
 from wherry.ui.url_input import urls_from_mime
 from wherry.ui.window_actions import ACTIONS, CONTEXT_MENU, MENUS, TOOLBAR
@@ -68,6 +70,7 @@ class MainWindow(QMainWindow):
         default_download_dir: str,
         tray: Tray | None = None,
         verifier: VerifyService | None = None,
+        transfers: TransferLog | None = None,
     ) -> None:
         super().__init__()
         self.verifier = verifier
@@ -95,6 +98,7 @@ class MainWindow(QMainWindow):
             reveal=self.show_window,
         )
         self.commands.show_jobs = self._show_jobs
+        self.list_commands = ListCommands(self, bridge, self.commands, transfers)
         self.actions_by_name = self._make_actions()
         self._build_layout()
         self._connect()
@@ -199,7 +203,12 @@ class MainWindow(QMainWindow):
             "change_url": c.change_url,
             "verify_files": lambda: self.verifier and c.open_verify(self.verifier),
             "find_checksum": lambda: self.verifier and c.open_find(self.verifier),
+            "clear_finished": self.list_commands.clear_finished,
+            "statistics": self.list_commands.open_statistics,
+            "export_list": self.list_commands.export_list,
+            "import_list": self.list_commands.import_list,
         }
+        self.actions_by_name["statistics"].setEnabled(self.list_commands.transfers is not None)
         for name in ("verify_files", "find_checksum"):
             self.actions_by_name[name].setEnabled(self.verifier is not None)
         for name, handler in handlers.items():

@@ -41,6 +41,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("verify_files", "&Verify Files…", "Ctrl+Shift+V", "Check files against checksum files"),
     ActionSpec("find_checksum", "&Find by Checksum…", "Ctrl+Shift+F", "Find files on disk by their digest"),
     ActionSpec("settings", "&Settings…", "Ctrl+,", "Change Wherry's settings"),
+    ActionSpec(
+        "clear_finished", "Clear &Finished", None, "Take finished downloads out of the list; files stay"
+    ),
+    ActionSpec("statistics", "S&tatistics…", None, "Downloads per day, savings and failures"),
+    ActionSpec("export_list", "&Export List…", None, "Save the download list as JSON, aria2 input or URLs"),
+    ActionSpec("import_list", "&Import List…", None, "Add the downloads listed in a file"),
     ActionSpec("quit", "&Quit", _K.Quit, "Pause downloads and quit"),
 )
 
@@ -64,7 +70,7 @@ TOOLBAR: tuple[str | None, ...] = (
 )
 
 MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
-    ("&File", ("add", "paste", None, "settings", None, "quit")),
+    ("&File", ("add", "paste", None, "import_list", "export_list", None, "settings", None, "quit")),
     (
         "&Downloads",
         (
@@ -79,6 +85,7 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             None,
             "remove",
             "remove_delete",
+            "clear_finished",
             None,
             "move_up",
             "move_down",
@@ -89,7 +96,7 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             "properties",
         ),
     ),
-    ("&View", ("queue_order",)),
+    ("&View", ("queue_order", None, "statistics")),
     ("&Tools", ("verify_files", "find_checksum")),
 )
 
