@@ -34,6 +34,7 @@ from wherry.ui.main_window import MainWindow
 from wherry.ui.palette import ColorSchemeFollower
 from wherry.ui.single_instance import InstanceServer, hand_off, server_name
 from wherry.ui.transfer_recorder import TransferRecorder
+from wherry.ui.translations import install_translators
 from wherry.ui.tray import Tray
 from wherry.ui.url_input import metalinks_from_arguments, urls_from_arguments
 from wherry.verify.copies import FinderCopies
@@ -237,6 +238,7 @@ def run_window(urls: list[str], add: bool = False) -> int:
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
     ColorSchemeFollower(app)
+    install_translators(app)  # the system locale's language, when Wherry has a translation for it
 
     wanted = urls_from_arguments(urls, Path.cwd())
     metalinks = metalinks_from_arguments(urls, Path.cwd())

@@ -283,7 +283,7 @@ def test_remove_and_delete_file_asks_first_and_deletes_only_when_confirmed(
 
             window.actions_by_name["remove_delete"].trigger()
             box = window.commands.message_box
-            assert "delete the downloaded files" in box.text()
+            assert "delete the downloaded file" in box.text()
             box.button(QMessageBox.StandardButton.Cancel).click()
             assert wherry.model.rowCount() == 1
             assert job.target.exists()

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -35,7 +35,9 @@ from wherry.ui.url_input import is_download_url
 
 __all__ = ["AUTO_ALGORITHM", "AddDialog", "AddForm", "parse_checksum", "validate_form"]
 
-AUTO_ALGORITHM = "Detect"
+translate = QCoreApplication.translate
+
+AUTO_ALGORITHM = "Detect"  # the algorithm box's first item: tell the algorithm by the digest's length
 
 _BY_LENGTH = {length: name for name, length in ALGORITHMS.items()}
 # "SHA256 (name) = HEX", as BSD and OpenSSL print it.
@@ -63,7 +65,7 @@ def parse_checksum(text: str, algorithm: str = AUTO_ALGORITHM) -> ChecksumSpec |
     if guessed is None:
         raise InputError(
             ErrorKind.BAD_INPUT,
-            "Choose the checksum's algorithm; its length does not tell it.",
+            translate("AddDialog", "Choose the checksum's algorithm; its length does not tell it."),
         )
     return ChecksumSpec.parse(first, guessed)
 
@@ -89,36 +91,38 @@ def validate_form(form: AddForm) -> tuple[list[AddRequest], str]:
     """The requests the form asks for, or an empty list and the one sentence that says why not."""
     urls = list(dict.fromkeys(_lines(form.urls_text)))
     if not urls:
-        return [], "Enter at least one URL."
+        return [], translate("AddDialog", "Enter at least one URL.")
     for url in urls:
         if not is_download_url(url):
-            return [], f"“{url}” is not a web address Wherry can download from."
+            return [], translate(
+                "AddDialog", "“{url}” is not a web address Wherry can download from."
+            ).format(url=url)
     directory = form.directory.strip()
     if not directory:
-        return [], "Choose a folder to save into."
+        return [], translate("AddDialog", "Choose a folder to save into.")
     path = Path(directory).expanduser()
     if not path.is_absolute():
-        return [], "The folder must be a full path."
+        return [], translate("AddDialog", "The folder must be a full path.")
     if path.exists() and not path.is_dir():
-        return [], f"{path} is a file, not a folder."
+        return [], translate("AddDialog", "{path} is a file, not a folder.").format(path=path)
     filename = form.filename.strip()
     if filename:
         if len(urls) > 1:
-            return [], "A file name can be given only when adding a single URL."
+            return [], translate("AddDialog", "A file name can be given only when adding a single URL.")
         if "/" in filename or "\\" in filename or filename in (".", ".."):
-            return [], "The file name cannot contain a folder."
+            return [], translate("AddDialog", "The file name cannot contain a folder.")
     mirrors = list(dict.fromkeys(_lines(form.mirrors_text)))
     if mirrors and len(urls) > 1:
-        return [], "Mirrors can be given only when adding a single URL."
+        return [], translate("AddDialog", "Mirrors can be given only when adding a single URL.")
     for mirror in mirrors:
         if not is_download_url(mirror):
-            return [], f"Mirror “{mirror}” is not a web address."
+            return [], translate("AddDialog", "Mirror “{url}” is not a web address.").format(url=mirror)
     try:
         checksum = parse_checksum(form.checksum_text, form.algorithm)
     except InputError as error:
         return [], error.message
     if checksum is not None and len(urls) > 1:
-        return [], "A checksum can be given only when adding a single URL."
+        return [], translate("AddDialog", "A checksum can be given only when adding a single URL.")
     requests = [
         AddRequest(
             url=url,
@@ -138,33 +142,35 @@ class AddDialog(QDialog):
 
     def __init__(self, urls: Sequence[str], directory: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Add downloads")
+        self.setWindowTitle(self.tr("Add downloads"))
         self.setObjectName("add_dialog")
         self._requests: list[AddRequest] = []
 
         self.urls_edit = QPlainTextEdit("\n".join(urls))
-        self.urls_edit.setPlaceholderText("One URL per line")
+        self.urls_edit.setPlaceholderText(self.tr("One URL per line"))
         self.urls_edit.setTabChangesFocus(True)
         self.directory_edit = QLineEdit(directory)
-        browse = QPushButton("Browse…")
+        browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.directory_edit, 1)
         folder_row.addWidget(browse)
         self.filename_edit = QLineEdit()
-        self.filename_edit.setPlaceholderText("Decided by the server")
+        self.filename_edit.setPlaceholderText(self.tr("Decided by the server"))
         self.algorithm_box = QComboBox()
-        self.algorithm_box.addItems([AUTO_ALGORITHM, *ALGORITHMS])
+        self.algorithm_box.addItem(self.tr("Detect"), AUTO_ALGORITHM)
+        for name in ALGORITHMS:
+            self.algorithm_box.addItem(name, name)
         self.checksum_edit = QLineEdit()
-        self.checksum_edit.setPlaceholderText("Hex digest, or a line from a SHA256SUMS file")
+        self.checksum_edit.setPlaceholderText(self.tr("Hex digest, or a line from a SHA256SUMS file"))
         checksum_row = QHBoxLayout()
         checksum_row.addWidget(self.algorithm_box)
         checksum_row.addWidget(self.checksum_edit, 1)
         self.mirrors_edit = QPlainTextEdit()
-        self.mirrors_edit.setPlaceholderText("Other URLs for the same file, one per line")
+        self.mirrors_edit.setPlaceholderText(self.tr("Other URLs for the same file, one per line"))
         self.mirrors_edit.setTabChangesFocus(True)
         self.mirrors_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4)
-        self.paused_box = QCheckBox("Add paused")
+        self.paused_box = QCheckBox(self.tr("Add paused"))
         self.error_label = QLabel()
         self.error_label.setObjectName("error_label")
         self.error_label.setWordWrap(True)
@@ -172,7 +178,7 @@ class AddDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Add"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
@@ -203,7 +209,7 @@ class AddDialog(QDialog):
             directory=self.directory_edit.text(),
             filename=self.filename_edit.text(),
             checksum_text=self.checksum_edit.text(),
-            algorithm=self.algorithm_box.currentText(),
+            algorithm=str(self.algorithm_box.currentData() or AUTO_ALGORITHM),
             mirrors_text=self.mirrors_edit.toPlainText(),
             start_paused=self.paused_box.isChecked(),
         )
@@ -240,7 +246,9 @@ class AddDialog(QDialog):
         super().accept()
 
     def _browse(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "Save downloads in", self.directory_edit.text())
+        chosen = QFileDialog.getExistingDirectory(
+            self, self.tr("Save downloads in"), self.directory_edit.text()
+        )
         if chosen:
             self.directory_edit.setText(chosen)
 

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 
 from wherry.core import (
     AddRequest,
@@ -40,7 +40,7 @@ __all__ = ["Bridge"]
 
 log = logging.getLogger(__name__)
 
-_UNEXPECTED = "Something went wrong; the details are in the log file."
+_UNEXPECTED = QT_TRANSLATE_NOOP("Bridge", "Something went wrong; the details are in the log file.")
 
 
 class Bridge(QObject):
@@ -157,7 +157,7 @@ class Bridge(QObject):
             self.error_reported.emit(error.message)
         else:
             log.error("%s failed", what, exc_info=error)
-            self.error_reported.emit(_UNEXPECTED)
+            self.error_reported.emit(self.tr(_UNEXPECTED))
 
     async def drain(self) -> None:
         """Wait for the commands already started (used when quitting and by tests)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import IntEnum
 
-from PySide6.QtCore import QDateTime, QLocale, QTimeZone
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, QLocale, QTimeZone
 
 from wherry.core import ErrorKind, Job, JobState, Progress
 
@@ -22,6 +22,8 @@ __all__ = [
     "status_text",
 ]
 
+translate = QCoreApplication.translate
+
 
 class Column(IntEnum):
     NAME = 0
@@ -34,23 +36,23 @@ class Column(IntEnum):
 
 
 HEADERS: dict[Column, str] = {
-    Column.NAME: "Name",
-    Column.SIZE: "Size",
-    Column.PROGRESS: "Progress",
-    Column.SPEED: "Speed",
-    Column.ETA: "Time left",
-    Column.STATUS: "Status",
-    Column.ADDED: "Added",
+    Column.NAME: QT_TRANSLATE_NOOP("Columns", "Name"),
+    Column.SIZE: QT_TRANSLATE_NOOP("Columns", "Size"),
+    Column.PROGRESS: QT_TRANSLATE_NOOP("Columns", "Progress"),
+    Column.SPEED: QT_TRANSLATE_NOOP("Columns", "Speed"),
+    Column.ETA: QT_TRANSLATE_NOOP("Columns", "Time left"),
+    Column.STATUS: QT_TRANSLATE_NOOP("Columns", "Status"),
+    Column.ADDED: QT_TRANSLATE_NOOP("Columns", "Added"),
 }
 
 STATUS_TEXT: dict[JobState, str] = {
-    JobState.QUEUED: "Queued",
-    JobState.RUNNING: "Downloading",
-    JobState.VERIFYING: "Verifying",
-    JobState.PAUSED: "Paused",
-    JobState.FINISHED: "Finished",
-    JobState.FAILED: "Failed",
-    JobState.CANCELLED: "Cancelled",
+    JobState.QUEUED: QT_TRANSLATE_NOOP("Columns", "Queued"),
+    JobState.RUNNING: QT_TRANSLATE_NOOP("Columns", "Downloading"),
+    JobState.VERIFYING: QT_TRANSLATE_NOOP("Columns", "Verifying"),
+    JobState.PAUSED: QT_TRANSLATE_NOOP("Columns", "Paused"),
+    JobState.FINISHED: QT_TRANSLATE_NOOP("Columns", "Finished"),
+    JobState.FAILED: QT_TRANSLATE_NOOP("Columns", "Failed"),
+    JobState.CANCELLED: QT_TRANSLATE_NOOP("Columns", "Cancelled"),
 }
 
 _locale = QLocale()
@@ -75,14 +77,14 @@ def format_eta(eta: float | None) -> str:
         return ""
     seconds = round(eta)
     if seconds < 60:
-        return f"{seconds} s"
+        return translate("Columns", "{s} s").format(s=seconds)
     minutes, seconds = divmod(seconds, 60)
     if minutes < 60:
-        return f"{minutes} min {seconds:02d} s"
+        return translate("Columns", "{m} min {s} s").format(m=minutes, s=f"{seconds:02d}")
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return f"{hours} h {minutes:02d} min"
-    return f"{hours // 24} days"
+        return translate("Columns", "{h} h {m} min").format(h=hours, m=f"{minutes:02d}")
+    return translate("Columns", "{d} days").format(d=hours // 24)
 
 
 def progress_fraction(done: int, total: int | None) -> float | None:
@@ -108,12 +110,13 @@ def format_progress(done: int, total: int | None) -> str:
 def status_text(job: Job, progress: Progress | None = None) -> str:
     state = progress.state if progress is not None else job.state
     if state is JobState.FAILED and job.error_kind is ErrorKind.CHECKSUM_MISMATCH:
-        return "Failed: checksum mismatch"  # the full sentence is in the tooltip and details
+        # The full sentence is in the tooltip and details.
+        return translate("Columns", "Failed: checksum mismatch")
     if state is JobState.FAILED and job.error_message:
-        return f"Failed: {job.error_message}"
+        return translate("Columns", "Failed: {reason}").format(reason=job.error_message)
     if state is JobState.PAUSED and job.error_message:
-        return f"Paused: {job.error_message}"
-    return STATUS_TEXT[state]
+        return translate("Columns", "Paused: {reason}").format(reason=job.error_message)
+    return translate("Columns", STATUS_TEXT[state])
 
 
 def format_added(when: datetime) -> str:

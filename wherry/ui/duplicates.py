@@ -14,7 +14,6 @@ from enum import Enum
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
 from wherry.core import AddRequest, Job, JobState
@@ -28,10 +27,6 @@ __all__ = [
     "free_name",
     "resolve",
 ]
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("DuplicatePrompt", text)
 
 
 class Choice(Enum):
@@ -145,31 +140,31 @@ class DuplicatePrompt(QMessageBox):
         super().__init__(parent)
         self.setObjectName("duplicate_prompt")
         self.setIcon(QMessageBox.Icon.Question)
-        self.setWindowTitle(_tr("Already downloaded"))
+        self.setWindowTitle(self.tr("Already downloaded"))
         self.duplicates = list(duplicates)
         first = self.duplicates[0]
         if len(self.duplicates) == 1:
             if first.job is not None:
-                text = _tr("“{name}” is already in the list.").format(name=first.name)
+                text = self.tr("“{name}” is already in the list.").format(name=first.name)
             else:
-                text = _tr("A file named “{name}” is already in {folder}.").format(
+                text = self.tr("A file named “{name}” is already in {folder}.").format(
                     name=first.name, folder=first.request.directory
                 )
         else:
-            text = _tr("{count} of these downloads are already in the list or on disk.").format(
+            text = self.tr("{count} of these downloads are already in the list or on disk.").format(
                 count=len(self.duplicates)
             )
         self.setText(text)
         self.setInformativeText(
-            _tr(
+            self.tr(
                 "Download again keeps both, saving the new one under a numbered name. "
                 "Replace overwrites the old file once the new download is complete."
             )
         )
         self.buttons_by_choice: dict[Choice, QAbstractButton] = {
-            Choice.OPEN: self.addButton(_tr("Open Existing"), QMessageBox.ButtonRole.AcceptRole),
-            Choice.RENAME: self.addButton(_tr("Download Again"), QMessageBox.ButtonRole.AcceptRole),
-            Choice.REPLACE: self.addButton(_tr("Replace"), QMessageBox.ButtonRole.DestructiveRole),
+            Choice.OPEN: self.addButton(self.tr("Open Existing"), QMessageBox.ButtonRole.AcceptRole),
+            Choice.RENAME: self.addButton(self.tr("Download Again"), QMessageBox.ButtonRole.AcceptRole),
+            Choice.REPLACE: self.addButton(self.tr("Replace"), QMessageBox.ButtonRole.DestructiveRole),
             Choice.CANCEL: self.addButton(QMessageBox.StandardButton.Cancel),
         }
         self.setDefaultButton(self.buttons_by_choice[Choice.OPEN])  # type: ignore[arg-type]

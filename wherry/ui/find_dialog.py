@@ -11,7 +11,16 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QLocale, QRegularExpression, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QLocale,
+    QRegularExpression,
+    Qt,
+    QUrl,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import (
     QDesktopServices,
     QFontDatabase,
@@ -53,7 +62,9 @@ from wherry.verify.service import (
 
 __all__ = ["DETECT_ALGORITHM", "FindDialog", "SearchRequest", "read_search"]
 
-DETECT_ALGORITHM = "Detect from length"
+translate = QCoreApplication.translate
+
+DETECT_ALGORITHM = QT_TRANSLATE_NOOP("FindDialog", "Detect from length")
 
 _SIZE_SEPARATORS = re.compile(r"[\s,._']")
 _ERROR_COLOUR = "#c53030"
@@ -83,11 +94,11 @@ def read_search(
     raw_size = _SIZE_SEPARATORS.sub("", size_text)
     if raw_size:
         if not raw_size.isdigit():
-            return "The size is a whole number of bytes."
+            return translate("FindDialog", "The size is a whole number of bytes.")
         size = int(raw_size)
     chosen = tuple(folders)
     if not chosen:
-        return "Add a folder to search."
+        return translate("FindDialog", "Add a folder to search.")
     return SearchRequest(target, chosen, size)
 
 
@@ -111,7 +122,11 @@ class FindDialog(JobDialog):
     open_requested = Signal(str)
     search_ended = Signal(str)
 
-    COLUMNS = ("Name", "Folder", "Size")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("FindDialog", "Name"),
+        QT_TRANSLATE_NOOP("FindDialog", "Folder"),
+        QT_TRANSLATE_NOOP("FindDialog", "Size"),
+    )
 
     def __init__(
         self,
@@ -123,18 +138,20 @@ class FindDialog(JobDialog):
     ) -> None:
         super().__init__(service, parent)
         self.setObjectName("find_dialog")
-        self.setWindowTitle("Find a file by checksum")
+        self.setWindowTitle(self.tr("Find a file by checksum"))
         self._open_url = open_url or QDesktopServices.openUrl
         self._matches = 0
         self._last = FindProgress()
         self._request: SearchRequest | str = ""
 
         self.digest_edit = QLineEdit()
-        self.digest_edit.setPlaceholderText("Paste a digest in hexadecimal, or algorithm:digest")
+        self.digest_edit.setPlaceholderText(self.tr("Paste a digest in hexadecimal, or algorithm:digest"))
         self.digest_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.digest_edit.setClearButtonEnabled(True)
         self.algorithm_combo = QComboBox()
-        self.algorithm_combo.addItems([DETECT_ALGORITHM, *HASH_ALGORITHMS])
+        self.algorithm_combo.addItem(self.tr(DETECT_ALGORITHM), DETECT_ALGORITHM)
+        for name in HASH_ALGORITHMS:
+            self.algorithm_combo.addItem(name, name)
         digest_row = QHBoxLayout()
         digest_row.addWidget(self.digest_edit, 1)
         digest_row.addWidget(self.algorithm_combo)
@@ -142,16 +159,16 @@ class FindDialog(JobDialog):
         self.message_label.setWordWrap(True)
 
         self.size_edit = QLineEdit()
-        self.size_edit.setPlaceholderText("Optional: rules out other files without reading them")
+        self.size_edit.setPlaceholderText(self.tr("Optional: rules out other files without reading them"))
         self.size_edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"[0-9 ,._']*"), self))
 
         self.folders_list = QListWidget()
         self.folders_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.folders_list.setMaximumHeight(88)
         self.folders_list.itemSelectionChanged.connect(self._update_buttons)
-        self.add_folder_button = QPushButton("Add f&older…")
+        self.add_folder_button = QPushButton(self.tr("Add f&older…"))
         self.add_folder_button.clicked.connect(self._choose_folder)
-        self.remove_button = QPushButton("&Remove")
+        self.remove_button = QPushButton(self.tr("&Remove"))
         self.remove_button.clicked.connect(self._remove_selected)
         side = QVBoxLayout()
         side.addWidget(self.add_folder_button)
@@ -160,16 +177,16 @@ class FindDialog(JobDialog):
         folders_row = QHBoxLayout()
         folders_row.addWidget(self.folders_list, 1)
         folders_row.addLayout(side)
-        self.follow_links = QCheckBox("Follow symbolic links inside these folders")
+        self.follow_links = QCheckBox(self.tr("Follow symbolic links inside these folders"))
 
         form = QFormLayout()
-        form.addRow(_buddy("&Digest:", self.digest_edit), digest_row)
+        form.addRow(_buddy(self.tr("&Digest:"), self.digest_edit), digest_row)
         form.addRow("", self.message_label)
-        form.addRow(_buddy("&Size in bytes:", self.size_edit), self.size_edit)
-        form.addRow(_buddy("Search &in:", self.folders_list), folders_row)
+        form.addRow(_buddy(self.tr("&Size in bytes:"), self.size_edit), self.size_edit)
+        form.addRow(_buddy(self.tr("Search &in:"), self.folders_list), folders_row)
         form.addRow("", self.follow_links)
 
-        self.table = self.results_table(self.COLUMNS)
+        self.table = self.results_table([self.tr(column) for column in self.COLUMNS])
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(0, 240)
@@ -186,10 +203,10 @@ class FindDialog(JobDialog):
         progress_row = QHBoxLayout()
         progress_row.addWidget(self.progress_bar, 1)
         progress_row.addWidget(self.progress_label)
-        self.summary_label = QLabel("Double-click a match to open its folder.")
+        self.summary_label = QLabel(self.tr("Double-click a match to open its folder."))
         self.summary_label.setWordWrap(True)
 
-        row = self.run_buttons("&Find", self.start)
+        row = self.run_buttons(self.tr("&Find"), self.start)
         buttons = row.box
         self.find_button, self.cancel_button, self.close_button = row.action, row.cancel, row.close
 
@@ -236,7 +253,7 @@ class FindDialog(JobDialog):
 
     def _choose_folder(self) -> None:
         start = self.folders()[-1] if self.folders() else ""
-        chosen = QFileDialog.getExistingDirectory(self, "Choose a folder to search", start)
+        chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose a folder to search"), start)
         if chosen:
             self.add_folders([chosen])
 
@@ -247,11 +264,14 @@ class FindDialog(JobDialog):
 
     def _validate(self) -> None:
         self._request = read_search(
-            self.digest_edit.text(), self.algorithm_combo.currentText(), self.size_edit.text(), self.folders()
+            self.digest_edit.text(),
+            str(self.algorithm_combo.currentData() or DETECT_ALGORITHM),
+            self.size_edit.text(),
+            self.folders(),
         )
         if isinstance(self._request, SearchRequest):
-            names = " or ".join(self._request.target.algorithms)
-            self.message_label.setText(f"A {names} digest.")
+            names = self.tr(" or ").join(self._request.target.algorithms)
+            self.message_label.setText(self.tr("A {algorithms} digest.").format(algorithms=names))
             self.message_label.setStyleSheet("")
             self.message_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         else:
@@ -273,7 +293,7 @@ class FindDialog(JobDialog):
         self._last = FindProgress()
         self.progress_bar.setRange(0, 0)  # the number of files is not known before the walk ends
         self._show_progress()
-        self._set_summary("Searching…", None)
+        self._set_summary(self.tr("Searching…"), None)
         self._job = self._service.start_find(
             request.target, request.folders, size=request.size, follow_symlinks=self.follow_links.isChecked()
         )
@@ -298,7 +318,9 @@ class FindDialog(JobDialog):
         folder = QTableWidgetItem(str(match.path.parent))
         size = QTableWidgetItem(locale.formattedDataSize(match.size))
         size.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        tip = f"{match.path}\n{locale.toString(match.size)} bytes, {match.algorithm}"
+        tip = self.tr("{path}\n{size} bytes, {algorithm}").format(
+            path=match.path, size=locale.toString(match.size), algorithm=match.algorithm
+        )
         row = self.table.rowCount()
         self.table.insertRow(row)
         for column, cell in enumerate((name, folder, size)):
@@ -323,19 +345,26 @@ class FindDialog(JobDialog):
         if job != self._job:
             return
         self._last = progress
-        hashed = self._count(progress.files_hashed, "file")
+        hashed = self._files(progress.files_hashed)
         if self._matches:
-            found = self._count(self._matches, "match", "matches")
-            self._end(f"{found} among {hashed} checked. Double-click one to open its folder.", True)
+            found = self._found(self._matches)
+            self._end(
+                self.tr("{found} among {checked} checked. Double-click one to open its folder.").format(
+                    found=found, checked=hashed
+                ),
+                True,
+            )
         else:
-            self._end(f"No file has this digest; {hashed} checked.", False)
+            self._end(self.tr("No file has this digest; {checked} checked.").format(checked=hashed), False)
 
     @Slot(str)
     def _on_cancelled(self, job: str) -> None:
         if job == self._job:
-            found = self._count(self._matches, "match", "matches")
             self._end(
-                f"Stopped after checking {self._count(self._last.files_hashed, 'file')}; {found}.", None
+                self.tr("Stopped after checking {checked}; {found}.").format(
+                    checked=self._files(self._last.files_hashed), found=self._found(self._matches)
+                ),
+                None,
             )
 
     def _end(self, summary: str, good: bool | None) -> None:
@@ -347,16 +376,23 @@ class FindDialog(JobDialog):
         self._update_buttons()
         self.search_ended.emit(summary)
 
-    @staticmethod
-    def _count(number: int, singular: str, plural: str = "") -> str:
-        return f"{QLocale().toString(number)} {singular if number == 1 else plural or singular + 's'}"
+    def _files(self, number: int) -> str:
+        text = self.tr("1 file") if number == 1 else self.tr("{count} files")
+        return text.format(count=QLocale().toString(number))
+
+    def _found(self, number: int) -> str:
+        text = self.tr("1 match") if number == 1 else self.tr("{count} matches")
+        return text.format(count=QLocale().toString(number))
 
     def _show_progress(self) -> None:
-        hashed, folders = (
-            self._count(self._last.files_hashed, "file"),
-            self._count(self._last.folders, "folder"),
+        folders = self._last.folders
+        where = self.tr("1 folder") if folders == 1 else self.tr("{count} folders")
+        self.progress_label.setText(
+            self.tr("{files} hashed in {folders}").format(
+                files=self._files(self._last.files_hashed),
+                folders=where.format(count=QLocale().toString(folders)),
+            )
         )
-        self.progress_label.setText(f"{hashed} hashed in {folders}")
 
     def _set_summary(self, text: str, good: bool | None) -> None:
         if good is None:

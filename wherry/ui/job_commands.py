@@ -141,7 +141,7 @@ class JobCommands(QObject):
         if urls:
             self.open_add_dialog(urls)
         else:
-            self._status("The clipboard holds no URLs.")
+            self._status(self.tr("The clipboard holds no URLs."))
 
     def receive_urls(self, urls: Sequence[str]) -> None:
         """URLs handed over by a later launch: start them at once, or ask when the setting says so."""
@@ -155,24 +155,32 @@ class JobCommands(QObject):
         prompt = self.add_checked([AddRequest(url=url, directory=directory) for url in urls])
         added = len(urls) - (len(prompt.duplicates) if prompt is not None else 0)
         if added:
-            noun = "download" if added == 1 else "downloads"
-            self._status(f"Added {added} {noun}.")
+            if added == 1:
+                self._status(self.tr("Added 1 download."))
+            else:
+                self._status(self.tr("Added {count} downloads.").format(count=added))
 
     def confirm_remove(self, delete_file: bool) -> QMessageBox | None:
         ids = self.current_actions().ids("remove_delete" if delete_file else "remove")
         if not ids:
             return None
-        what = (
-            f"“{self.bridge.engine.job(ids[0]).display_name}”" if len(ids) == 1 else f"{len(ids)} downloads"
-        )
-        if delete_file:
-            text = f"Remove {what} from the list and delete the downloaded files?"
+        if len(ids) == 1:
+            name = self.bridge.engine.job(ids[0]).display_name
+            if delete_file:
+                text = self.tr("Remove “{name}” from the list and delete the downloaded file?")
+            else:
+                text = self.tr("Remove “{name}” from the list? The downloaded file is kept.")
+            text = text.format(name=name)
         else:
-            text = f"Remove {what} from the list? Downloaded files are kept."
-        box = QMessageBox(QMessageBox.Icon.Question, "Remove downloads", text, parent=self.window)
+            if delete_file:
+                text = self.tr("Remove {count} downloads from the list and delete the downloaded files?")
+            else:
+                text = self.tr("Remove {count} downloads from the list? Downloaded files are kept.")
+            text = text.format(count=len(ids))
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Remove downloads"), text, parent=self.window)
         box.setObjectName("confirm_remove")
         confirm = box.addButton(
-            "Delete Files" if delete_file else "Remove", QMessageBox.ButtonRole.AcceptRole
+            self.tr("Delete Files") if delete_file else self.tr("Remove"), QMessageBox.ButtonRole.AcceptRole
         )
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
@@ -190,7 +198,7 @@ class JobCommands(QObject):
     def _open_paths(self, paths: Sequence[str]) -> None:
         for path in dict.fromkeys(paths):
             if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
-                self.show_error(f"Wherry could not open {path}.")
+                self.show_error(self.tr("Wherry could not open {path}.").format(path=path))
 
     def open_files(self) -> None:
         jobs = [self.bridge.engine.job(i) for i in self.current_actions().ids("open_file")]
@@ -237,10 +245,12 @@ class JobCommands(QObject):
         job = self.bridge.engine.job(ids[0])
         dialog = QInputDialog(self.window)
         dialog.setObjectName("change_url_dialog")
-        dialog.setWindowTitle("Change URL")
+        dialog.setWindowTitle(self.tr("Change URL"))
         dialog.setLabelText(
-            f"New address for {job.display_name}.\nThe bytes already downloaded are kept only if the "
-            "new address serves the same file."
+            self.tr(
+                "New address for {name}.\nThe bytes already downloaded are kept only if the "
+                "new address serves the same file."
+            ).format(name=job.display_name)
         )
         dialog.setTextValue(job.url)
         dialog.resize(560, dialog.sizeHint().height())

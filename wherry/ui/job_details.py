@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, Qt, QTimeZone
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, QTimeZone
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -30,6 +30,8 @@ from wherry.ui.segment_map import SegmentMap
 
 __all__ = ["JobDetails", "PropertiesDialog", "format_moment"]
 
+translate = QCoreApplication.translate
+
 
 def format_moment(when: datetime) -> str:
     stamp = QDateTime.fromSecsSinceEpoch(int(when.timestamp()), QTimeZone.systemTimeZone())
@@ -38,8 +40,10 @@ def format_moment(when: datetime) -> str:
 
 def _size_line(size: int | None) -> str:
     if size is None:
-        return "Unknown"
-    return f"{format_size(size)} ({size:,} bytes)"
+        return translate("JobDetails", "Unknown")
+    return translate("JobDetails", "{size} ({count} bytes)").format(
+        size=format_size(size), count=QLocale().toString(size)
+    )
 
 
 def _value_label() -> QLabel:
@@ -61,36 +65,36 @@ class JobDetails(QWidget):
         form = QFormLayout(general)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for key, caption in (
-            ("status", "Status:"),
-            ("url", "URL:"),
-            ("target", "Saved as:"),
-            ("size", "Size:"),
-            ("done", "Downloaded:"),
-            ("validator", "Validator:"),
-            ("checksum", "Checksum:"),
-            ("actual", "Computed:"),
-            ("connections", "Connections:"),
+            ("status", self.tr("Status:")),
+            ("url", self.tr("URL:")),
+            ("target", self.tr("Saved as:")),
+            ("size", self.tr("Size:")),
+            ("done", self.tr("Downloaded:")),
+            ("validator", self.tr("Validator:")),
+            ("checksum", self.tr("Checksum:")),
+            ("actual", self.tr("Computed:")),
+            ("connections", self.tr("Connections:")),
         ):
             self.fields[key] = _value_label()
             form.addRow(caption, self.fields[key])
         self.segment_map = SegmentMap()
-        form.addRow("Segments:", self.segment_map)
+        form.addRow(self.tr("Segments:"), self.segment_map)
 
         self.mirrors = QTreeWidget()
-        self.mirrors.setHeaderLabels(["Source", "Priority", "State"])
+        self.mirrors.setHeaderLabels([self.tr("Source"), self.tr("Priority"), self.tr("State")])
         self.mirrors.setRootIsDecorated(False)
         self.mirrors.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.mirrors.header().setStretchLastSection(False)
         self.history = QTreeWidget()
-        self.history.setHeaderLabels(["Time", "Event"])
+        self.history.setHeaderLabels([self.tr("Time"), self.tr("Event")])
         self.history.setRootIsDecorated(False)
         self.history.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.history.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(general, "General")
-        self.tabs.addTab(self.mirrors, "Sources")
-        self.tabs.addTab(self.history, "History")
+        self.tabs.addTab(general, self.tr("General"))
+        self.tabs.addTab(self.mirrors, self.tr("Sources"))
+        self.tabs.addTab(self.history, self.tr("History"))
         # With nothing selected the pane says so, instead of a form of empty fields.
         self.placeholder = QLabel(self.tr("Select a download to see its details."))
         self.placeholder.setObjectName("details_placeholder")
@@ -128,7 +132,11 @@ class JobDetails(QWidget):
         f = self.fields
         f["status"].setText(status_text(job, progress))
         f["url"].setText(job.url)
-        f["target"].setText(str(job.target) if job.target else f"{job.directory} (name not decided yet)")
+        f["target"].setText(
+            str(job.target)
+            if job.target
+            else self.tr("{folder} (name not decided yet)").format(folder=job.directory)
+        )
         total = progress.total_bytes if progress is not None and progress.total_bytes else job.total_size
         done = progress.bytes_downloaded if progress is not None else job.bytes_done
         if job.state is JobState.FINISHED and total:
@@ -137,19 +145,19 @@ class JobDetails(QWidget):
         f["done"].setText(_size_line(done))
         validators = []
         if job.etag:
-            validators.append(f"ETag {job.etag}")
+            validators.append(self.tr("ETag {value}").format(value=job.etag))
         if job.last_modified:
-            validators.append(f"Last-Modified {job.last_modified}")
-        f["validator"].setText("; ".join(validators) or "None (the server sent no validator)")
-        f["checksum"].setText(str(job.checksum) if job.checksum else "None given")
+            validators.append(self.tr("Last-Modified {value}").format(value=job.last_modified))
+        f["validator"].setText("; ".join(validators) or self.tr("None (the server sent no validator)"))
+        f["checksum"].setText(str(job.checksum) if job.checksum else self.tr("None given"))
         f["actual"].setText(self._actual_text(job))
         f["connections"].setText(str(job.connections))
         self.segment_map.set_segments(job.segments, total)
 
         self.mirrors.clear()
-        rows = [(job.url, "primary", "In use")]
+        rows = [(job.url, self.tr("primary"), self.tr("In use"))]
         rows += [
-            (mirror.url, str(mirror.priority), mirror.rejected or "Available")
+            (mirror.url, str(mirror.priority), mirror.rejected or self.tr("Available"))
             for mirror in sorted(job.mirrors, key=lambda m: m.priority)
             if mirror.url != job.url
         ]
@@ -164,13 +172,18 @@ class JobDetails(QWidget):
     @staticmethod
     def _actual_text(job: Job) -> str:
         if not job.actual_digest:
-            return "Not computed yet" if job.checksum else "Not computed (no checksum given)"
+            if job.checksum:
+                return translate("JobDetails", "Not computed yet")
+            return translate("JobDetails", "Not computed (no checksum given)")
         if not job.checksum:
-            return f"sha256:{job.actual_digest} (nothing given to compare with)"
-        if job.checksum is None:
-            return job.actual_digest
-        verdict = "matches" if job.actual_digest.lower() == job.checksum.hexdigest else "does NOT match"
-        return f"{job.checksum.algorithm}:{job.actual_digest} ({verdict})"
+            return translate("JobDetails", "sha256:{digest} (nothing given to compare with)").format(
+                digest=job.actual_digest
+            )
+        if job.actual_digest.lower() == job.checksum.hexdigest:
+            text = translate("JobDetails", "{algorithm}:{digest} (matches)")
+        else:
+            text = translate("JobDetails", "{algorithm}:{digest} (does NOT match)")
+        return text.format(algorithm=job.checksum.algorithm, digest=job.actual_digest)
 
 
 class PropertiesDialog(QDialog):
@@ -183,7 +196,7 @@ class PropertiesDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("properties_dialog")
-        self.setWindowTitle(f"Properties of {job.display_name}")
+        self.setWindowTitle(self.tr("Properties of {name}").format(name=job.display_name))
         self.details = JobDetails()
         self.details.show_job(job, history, progress)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 
 from wherry.core import JobState
 from wherry.ui.columns import Column
@@ -14,11 +21,13 @@ __all__ = ["JobsFilterModel", "StateFilter"]
 
 
 class StateFilter(StrEnum):
-    ALL = "All"
-    ACTIVE = "Active"
-    QUEUED = "Queued"
-    FINISHED = "Finished"
-    FAILED = "Failed"
+    """The filter tabs; each value is the tab's title (translated in the context "JobsFilter")."""
+
+    ALL = QT_TRANSLATE_NOOP("JobsFilter", "All")
+    ACTIVE = QT_TRANSLATE_NOOP("JobsFilter", "Active")
+    QUEUED = QT_TRANSLATE_NOOP("JobsFilter", "Queued")
+    FINISHED = QT_TRANSLATE_NOOP("JobsFilter", "Finished")
+    FAILED = QT_TRANSLATE_NOOP("JobsFilter", "Failed")
 
     def admits(self, state: JobState) -> bool:
         if self is StateFilter.ALL:

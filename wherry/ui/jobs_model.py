@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -122,7 +123,7 @@ class JobsModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation is Qt.Orientation.Horizontal and 0 <= section < len(Column):
             if role == Qt.ItemDataRole.DisplayRole:
-                return HEADERS[Column(section)]
+                return QCoreApplication.translate("Columns", HEADERS[Column(section)])
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return _RIGHT if section in (Column.SIZE, Column.SPEED, Column.ETA) else _LEFT
         return None

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMainWindow
 
 from wherry.core import AddRequest, InputError, Job, JobState
@@ -52,9 +52,9 @@ def request_for(entry: ListEntry, download_dir: str) -> AddRequest:
 
 
 _FILTERS = {
-    ListFormat.JSON: "Wherry list with checksums and mirrors (*.json)",
-    ListFormat.ARIA2: "aria2 input file (*.aria2 *.txt)",
-    ListFormat.URLS: "List of URLs (*.txt)",
+    ListFormat.JSON: QT_TRANSLATE_NOOP("ListCommands", "Wherry list with checksums and mirrors (*.json)"),
+    ListFormat.ARIA2: QT_TRANSLATE_NOOP("ListCommands", "aria2 input file (*.aria2 *.txt)"),
+    ListFormat.URLS: QT_TRANSLATE_NOOP("ListCommands", "List of URLs (*.txt)"),
 }
 
 

@@ -7,7 +7,16 @@ import logging
 from collections.abc import Sequence
 from typing import Literal
 
-from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, QPoint, QSettings, Qt, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QItemSelection,
+    QModelIndex,
+    QPoint,
+    QSettings,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -49,6 +58,8 @@ from wherry.ui.window_actions import ACTIONS, CONTEXT_MENU, MENUS, TOOLBAR
 from wherry.verify.service import VerifyService
 
 __all__ = ["MainWindow"]
+
+translate = QCoreApplication.translate
 
 log = logging.getLogger(__name__)
 
@@ -110,12 +121,13 @@ class MainWindow(QMainWindow):
     def _make_actions(self) -> dict[str, QAction]:
         actions: dict[str, QAction] = {}
         for spec in ACTIONS:
-            action = QAction(action_icon(spec.name), spec.text, self)
+            action = QAction(action_icon(spec.name), translate("Actions", spec.text), self)
             action.setObjectName(spec.name)
             if spec.shortcut is not None:
                 action.setShortcut(QKeySequence(spec.shortcut))
-            action.setToolTip(spec.tip)
-            action.setStatusTip(spec.tip)
+            tip = translate("Actions", spec.tip)
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
             self.addAction(action)
             actions[spec.name] = action
         # Ctrl+C and Delete belong to the list; in the search box they edit text.
@@ -134,8 +146,8 @@ class MainWindow(QMainWindow):
 
     def _build_layout(self) -> None:
         for title, names in MENUS:
-            self._fill(self.menuBar().addMenu(title), names)
-        toolbar = self.addToolBar("Downloads")
+            self._fill(self.menuBar().addMenu(translate("Actions", title)), names)
+        toolbar = self.addToolBar(self.tr("Downloads"))
         toolbar.setObjectName("main_toolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -149,10 +161,10 @@ class MainWindow(QMainWindow):
         self.filter_tabs.setObjectName("filter_tabs")
         self.filter_tabs.setDrawBase(False)
         for state_filter in StateFilter:
-            self.filter_tabs.addTab(state_filter.value)
+            self.filter_tabs.addTab(translate("JobsFilter", state_filter.value))
         self.search = QLineEdit()
         self.search.setObjectName("search")
-        self.search.setPlaceholderText("Search names and URLs")
+        self.search.setPlaceholderText(self.tr("Search names and URLs"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(240)
         self.search.setMaximumWidth(320)
@@ -316,10 +328,14 @@ class MainWindow(QMainWindow):
 
     def _show_activity(self, active: int, speed: float) -> None:
         if active:
-            noun = "download" if active == 1 else "downloads"
-            self.activity_label.setText(f"{active} {noun} · {format_speed(speed) or '0 B/s'}")
+            rate = format_speed(speed) or self.tr("0 B/s")
+            if active == 1:
+                text = self.tr("1 download · {speed}").format(speed=rate)
+            else:
+                text = self.tr("{count} downloads · {speed}").format(count=active, speed=rate)
+            self.activity_label.setText(text)
         else:
-            self.activity_label.setText("Idle")
+            self.activity_label.setText(self.tr("Idle"))
         if self.tray is not None:
             self.tray.show_activity(active, speed)
 
@@ -345,7 +361,7 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event: QDropEvent) -> None:
         urls = urls_from_mime(event.mimeData())
         if not urls:
-            self.statusBar().showMessage("Nothing dropped was a URL.", 5000)
+            self.statusBar().showMessage(self.tr("Nothing dropped was a URL."), 5000)
             return
         event.acceptProposedAction()
         self.commands.open_add_dialog(urls)

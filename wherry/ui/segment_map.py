@@ -70,7 +70,7 @@ class SegmentMap(QWidget):
         rects = self.lane_rects()
         if not rects:
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Not started")
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("Not started"))
             painter.end()
             return
         track = palette.color(QPalette.ColorRole.Mid)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QCoreApplication, QDate, QLocale, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QLocale, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QDialog,
@@ -31,38 +31,34 @@ from wherry.ui.columns import format_size
 __all__ = ["DailyChart", "StatisticsDialog", "cause_text", "nice_scale"]
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("StatisticsDialog", text)
-
-
 _CAUSES: dict[ErrorKind, str] = {
-    ErrorKind.NETWORK: "Network problem",
-    ErrorKind.TIMEOUT: "Timed out",
-    ErrorKind.STALLED: "Stalled",
-    ErrorKind.SERVER: "Server error",
-    ErrorKind.RATE_LIMITED: "Rate limited",
-    ErrorKind.NOT_FOUND: "Not found",
-    ErrorKind.FORBIDDEN: "Access refused",
-    ErrorKind.TLS: "Secure connection failed",
-    ErrorKind.HTTP: "Unexpected answer",
-    ErrorKind.SIZE_MISMATCH: "Wrong size",
-    ErrorKind.REMOTE_CHANGED: "File changed on the server",
-    ErrorKind.BAD_RESPONSE: "Malformed answer",
-    ErrorKind.CHECKSUM_MISMATCH: "Checksum mismatch",
-    ErrorKind.NO_SOURCES: "No sources left",
-    ErrorKind.DISK_FULL: "Disk full",
-    ErrorKind.PERMISSION: "No permission",
-    ErrorKind.FILESYSTEM: "File system error",
-    ErrorKind.BAD_URL: "Bad address",
-    ErrorKind.FILE_EXISTS: "File exists",
-    ErrorKind.BAD_INPUT: "Bad input",
-    ErrorKind.CORRUPT_DATABASE: "Damaged job list",
-    ErrorKind.INTERNAL: "Unexpected error",
+    ErrorKind.NETWORK: QT_TRANSLATE_NOOP("StatisticsDialog", "Network problem"),
+    ErrorKind.TIMEOUT: QT_TRANSLATE_NOOP("StatisticsDialog", "Timed out"),
+    ErrorKind.STALLED: QT_TRANSLATE_NOOP("StatisticsDialog", "Stalled"),
+    ErrorKind.SERVER: QT_TRANSLATE_NOOP("StatisticsDialog", "Server error"),
+    ErrorKind.RATE_LIMITED: QT_TRANSLATE_NOOP("StatisticsDialog", "Rate limited"),
+    ErrorKind.NOT_FOUND: QT_TRANSLATE_NOOP("StatisticsDialog", "Not found"),
+    ErrorKind.FORBIDDEN: QT_TRANSLATE_NOOP("StatisticsDialog", "Access refused"),
+    ErrorKind.TLS: QT_TRANSLATE_NOOP("StatisticsDialog", "Secure connection failed"),
+    ErrorKind.HTTP: QT_TRANSLATE_NOOP("StatisticsDialog", "Unexpected answer"),
+    ErrorKind.SIZE_MISMATCH: QT_TRANSLATE_NOOP("StatisticsDialog", "Wrong size"),
+    ErrorKind.REMOTE_CHANGED: QT_TRANSLATE_NOOP("StatisticsDialog", "File changed on the server"),
+    ErrorKind.BAD_RESPONSE: QT_TRANSLATE_NOOP("StatisticsDialog", "Malformed answer"),
+    ErrorKind.CHECKSUM_MISMATCH: QT_TRANSLATE_NOOP("StatisticsDialog", "Checksum mismatch"),
+    ErrorKind.NO_SOURCES: QT_TRANSLATE_NOOP("StatisticsDialog", "No sources left"),
+    ErrorKind.DISK_FULL: QT_TRANSLATE_NOOP("StatisticsDialog", "Disk full"),
+    ErrorKind.PERMISSION: QT_TRANSLATE_NOOP("StatisticsDialog", "No permission"),
+    ErrorKind.FILESYSTEM: QT_TRANSLATE_NOOP("StatisticsDialog", "File system error"),
+    ErrorKind.BAD_URL: QT_TRANSLATE_NOOP("StatisticsDialog", "Bad address"),
+    ErrorKind.FILE_EXISTS: QT_TRANSLATE_NOOP("StatisticsDialog", "File exists"),
+    ErrorKind.BAD_INPUT: QT_TRANSLATE_NOOP("StatisticsDialog", "Bad input"),
+    ErrorKind.CORRUPT_DATABASE: QT_TRANSLATE_NOOP("StatisticsDialog", "Damaged job list"),
+    ErrorKind.INTERNAL: QT_TRANSLATE_NOOP("StatisticsDialog", "Unexpected error"),
 }
 
 
 def cause_text(kind: ErrorKind) -> str:
-    return _tr(_CAUSES.get(kind, kind.value))
+    return QCoreApplication.translate("StatisticsDialog", _CAUSES.get(kind, kind.value))
 
 
 def nice_scale(peak: int) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
@@ -17,12 +17,12 @@ __all__ = ["TRAY_MENU", "Tray"]
 
 # (name, text); None is a separator.
 TRAY_MENU: tuple[tuple[str, str] | None, ...] = (
-    ("show_hide", "Show/Hide Wherry"),
+    ("show_hide", QT_TRANSLATE_NOOP("Tray", "Show/Hide Wherry")),
     None,
-    ("pause_all", "Pause all"),
-    ("resume_all", "Resume all"),
+    ("pause_all", QT_TRANSLATE_NOOP("Tray", "Pause all")),
+    ("resume_all", QT_TRANSLATE_NOOP("Tray", "Resume all")),
     None,
-    ("quit", "Quit"),
+    ("quit", QT_TRANSLATE_NOOP("Tray", "Quit")),
 )
 
 
@@ -60,7 +60,7 @@ class Tray(QObject):
                 self.menu.addSeparator()
                 continue
             name, text = entry
-            action = self.menu.addAction(text)
+            action = self.menu.addAction(QCoreApplication.translate("Tray", text))
             action.setObjectName(f"tray_{name}")
             self.actions[name] = action
         self.actions["show_hide"].triggered.connect(self.show_hide_requested)
@@ -88,10 +88,13 @@ class Tray(QObject):
 
     def show_activity(self, active: int, speed: float) -> None:
         if active:
-            noun = "download" if active == 1 else "downloads"
-            text = f"Wherry — {active} {noun} at {format_speed(speed) or '0 B/s'}"
+            rate = format_speed(speed) or self.tr("0 B/s")
+            if active == 1:
+                text = self.tr("Wherry — 1 download at {speed}").format(speed=rate)
+            else:
+                text = self.tr("Wherry — {count} downloads at {speed}").format(count=active, speed=rate)
         else:
-            text = "Wherry — nothing downloading"
+            text = self.tr("Wherry — nothing downloading")
         self.icon.setToolTip(text)
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
@@ -102,14 +105,19 @@ class Tray(QObject):
         try:
             return self._bridge.engine.job(job_id).display_name
         except KeyError:
-            return "A download"
+            return self.tr("A download")
 
     def _finished(self, job_id: str, path: str) -> None:
         info = QSystemTrayIcon.MessageIcon.Information
-        self._notify("Download finished", f"{self._name(job_id)} is ready.", info)
+        self._notify(
+            self.tr("Download finished"), self.tr("{name} is ready.").format(name=self._name(job_id)), info
+        )
 
     def _failed(self, job_id: str, kind: str, message: str) -> None:
-        title = "Checksum mismatch" if kind == ErrorKind.CHECKSUM_MISMATCH else "Download failed"
+        if kind == ErrorKind.CHECKSUM_MISMATCH:
+            title = self.tr("Checksum mismatch")
+        else:
+            title = self.tr("Download failed")
         self._notify(title, f"{self._name(job_id)}: {message}", QSystemTrayIcon.MessageIcon.Warning)
 
     def _notify(self, title: str, message: str, icon: QSystemTrayIcon.MessageIcon) -> None:

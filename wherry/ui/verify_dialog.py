@@ -10,7 +10,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -44,11 +44,13 @@ from wherry.verify.service import FileResult, FileStatus, VerifyPlanned, VerifyS
 
 __all__ = ["STATUS_TEXT", "VerifyDialog", "WarningList", "status_icon", "summary_sentence"]
 
+translate = QCoreApplication.translate
+
 STATUS_TEXT: dict[FileStatus, str] = {
-    FileStatus.OK: "OK",
-    FileStatus.MISMATCH: "Mismatch",
-    FileStatus.MISSING: "Missing",
-    FileStatus.UNREADABLE: "Unreadable",
+    FileStatus.OK: QT_TRANSLATE_NOOP("VerifyDialog", "OK"),
+    FileStatus.MISMATCH: QT_TRANSLATE_NOOP("VerifyDialog", "Mismatch"),
+    FileStatus.MISSING: QT_TRANSLATE_NOOP("VerifyDialog", "Missing"),
+    FileStatus.UNREADABLE: QT_TRANSLATE_NOOP("VerifyDialog", "Unreadable"),
 }
 _STATUS_COLOUR: dict[FileStatus, str] = {
     FileStatus.OK: "#2f855a",
@@ -56,9 +58,7 @@ _STATUS_COLOUR: dict[FileStatus, str] = {
     FileStatus.MISSING: "#c05621",
     FileStatus.UNREADABLE: "#6b46c1",
 }
-_CHECKSUM_FILTER = (
-    "Checksum files (*SUMS *SUMS.txt *sums *.sha256 *.sha512 *.sha1 *.md5 *.b2 *.txt);;All files (*)"
-)
+_CHECKSUM_PATTERNS = "(*SUMS *SUMS.txt *sums *.sha256 *.sha512 *.sha1 *.md5 *.b2 *.txt)"
 _BAR_STEPS = 1000  # QProgressBar holds an int; byte counts of big runs do not fit in one
 
 
@@ -67,15 +67,24 @@ def summary_sentence(counts: Mapping[FileStatus, int]) -> str:
     ok, mismatched = counts.get(FileStatus.OK, 0), counts.get(FileStatus.MISMATCH, 0)
     parts = []
     if ok:
-        parts.append(f"{ok} file{'' if ok == 1 else 's'} OK")
+        parts.append(
+            translate("VerifyDialog", "1 file OK")
+            if ok == 1
+            else translate("VerifyDialog", "{count} files OK").format(count=ok)
+        )
     if mismatched:
-        parts.append(f"{mismatched} mismatch{'' if mismatched == 1 else 'es'}")
-    parts.extend(
-        f"{counts[status]} {STATUS_TEXT[status].lower()}"
-        for status in (FileStatus.MISSING, FileStatus.UNREADABLE)
-        if counts.get(status)
-    )
-    return ", ".join(parts) or "No file was checked"
+        parts.append(
+            translate("VerifyDialog", "1 mismatch")
+            if mismatched == 1
+            else translate("VerifyDialog", "{count} mismatches").format(count=mismatched)
+        )
+    if counts.get(FileStatus.MISSING):
+        parts.append(translate("VerifyDialog", "{count} missing").format(count=counts[FileStatus.MISSING]))
+    if counts.get(FileStatus.UNREADABLE):
+        parts.append(
+            translate("VerifyDialog", "{count} unreadable").format(count=counts[FileStatus.UNREADABLE])
+        )
+    return translate("VerifyDialog", ", ").join(parts) or translate("VerifyDialog", "No file was checked")
 
 
 _icons: dict[FileStatus, QIcon] = {}
@@ -164,14 +173,19 @@ class VerifyDialog(JobDialog):
 
     run_ended = Signal(str)
 
-    COLUMNS = ("File", "Status", "Details", "Checksum from")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("VerifyDialog", "File"),
+        QT_TRANSLATE_NOOP("VerifyDialog", "Status"),
+        QT_TRANSLATE_NOOP("VerifyDialog", "Details"),
+        QT_TRANSLATE_NOOP("VerifyDialog", "Checksum from"),
+    )
 
     def __init__(
         self, service: VerifyService, parent: QWidget | None = None, *, paths: Iterable[str] = ()
     ) -> None:
         super().__init__(service, parent)
         self.setObjectName("verify_dialog")
-        self.setWindowTitle("Verify downloads")
+        self.setWindowTitle(self.tr("Verify downloads"))
         self.setAcceptDrops(True)
         self._planned = 0
         self._counts: Counter[FileStatus] = Counter()
@@ -181,11 +195,11 @@ class VerifyDialog(JobDialog):
         self.inputs_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.inputs_list.setMaximumHeight(84)
         self.inputs_list.itemSelectionChanged.connect(self._update_buttons)
-        self.add_files_button = QPushButton("Add &files…")
+        self.add_files_button = QPushButton(self.tr("Add &files…"))
         self.add_files_button.clicked.connect(self._choose_files)
-        self.add_folder_button = QPushButton("Add f&older…")
+        self.add_folder_button = QPushButton(self.tr("Add f&older…"))
         self.add_folder_button.clicked.connect(self._choose_folder)
-        self.remove_button = QPushButton("&Remove")
+        self.remove_button = QPushButton(self.tr("&Remove"))
         self.remove_button.clicked.connect(self._remove_selected)
         side = QVBoxLayout()
         for button in (self.add_files_button, self.add_folder_button, self.remove_button):
@@ -195,13 +209,15 @@ class VerifyDialog(JobDialog):
         inputs_row.addWidget(self.inputs_list, 1)
         inputs_row.addLayout(side)
         hint = QLabel(
-            "Add checksum files (SHA256SUMS, file.iso.sha256…), folders holding them, or "
-            "downloaded files; or drop them here."
+            self.tr(
+                "Add checksum files (SHA256SUMS, file.iso.sha256…), folders holding them, or "
+                "downloaded files; or drop them here."
+            )
         )
         hint.setWordWrap(True)
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
-        self.table = self.results_table(self.COLUMNS)
+        self.table = self.results_table([self.tr(column) for column in self.COLUMNS])
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -224,7 +240,7 @@ class VerifyDialog(JobDialog):
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        row = self.run_buttons("&Verify", self.start)
+        row = self.run_buttons(self.tr("&Verify"), self.start)
         buttons = row.box
         self.verify_button, self.cancel_button, self.close_button = row.action, row.cancel, row.close
 
@@ -271,7 +287,10 @@ class VerifyDialog(JobDialog):
 
     def _choose_files(self) -> None:
         chosen, _filter = QFileDialog.getOpenFileNames(
-            self, "Choose checksum files or downloaded files", self._last_folder, _CHECKSUM_FILTER
+            self,
+            self.tr("Choose checksum files or downloaded files"),
+            self._last_folder,
+            self.tr("Checksum files {patterns};;All files (*)").format(patterns=_CHECKSUM_PATTERNS),
         )
         if chosen:
             self._last_folder = os.path.dirname(chosen[0])
@@ -279,7 +298,7 @@ class VerifyDialog(JobDialog):
 
     def _choose_folder(self) -> None:
         chosen = QFileDialog.getExistingDirectory(
-            self, "Choose a folder holding checksum files", self._last_folder
+            self, self.tr("Choose a folder holding checksum files"), self._last_folder
         )
         if chosen:
             self._last_folder = chosen
@@ -315,7 +334,7 @@ class VerifyDialog(JobDialog):
         self._counts.clear()
         self._planned = 0
         self.progress_bar.setRange(0, 0)  # busy until the checksum files have been read
-        self.progress_label.setText("Reading checksum files…")
+        self.progress_label.setText(self.tr("Reading checksum files…"))
         self._set_summary("", None)
         self._job = self._service.start_verify(self.inputs())
         self._update_buttons()
@@ -351,15 +370,23 @@ class VerifyDialog(JobDialog):
         if job == self._job:
             self.progress_bar.setValue(_BAR_STEPS)
             verdict = None if not self._counts else not self._failures()
-            self._end(summary_sentence(self._counts) + ".", verdict)
+            self._end(self.tr("{summary}.").format(summary=summary_sentence(self._counts)), verdict)
 
     @Slot(str)
     def _on_cancelled(self, job: str) -> None:
         if job == self._job:
             checked = sum(self._counts.values())
-            total = f" of {self._planned}" if self._planned else ""
-            counts = f": {summary_sentence(self._counts)}" if checked else ""
-            self._end(f"Stopped after {checked}{total} files{counts}.", False if self._failures() else None)
+            if self._planned:
+                text = self.tr("Stopped after {checked} of {planned} files").format(
+                    checked=checked, planned=self._planned
+                )
+            else:
+                text = self.tr("Stopped after {checked} files").format(checked=checked)
+            if checked:
+                text = self.tr("{stopped}: {summary}").format(
+                    stopped=text, summary=summary_sentence(self._counts)
+                )
+            self._end(self.tr("{summary}.").format(summary=text), False if self._failures() else None)
 
     def _end(self, summary: str, good: bool | None) -> None:
         self._job = None
@@ -375,28 +402,36 @@ class VerifyDialog(JobDialog):
 
     def _show_count(self) -> None:
         checked = sum(self._counts.values())
-        self.progress_label.setText(f"{checked} of {self._planned} files")
+        self.progress_label.setText(
+            self.tr("{checked} of {planned} files").format(checked=checked, planned=self._planned)
+        )
 
     def _append_row(self, result: FileResult) -> None:
         item = result.item
         if item.source is not None:
             name = os.path.relpath(item.path, item.source.parent)
-            source = item.source.name + (f", line {item.line}" if item.line else "")
+            source = item.source.name
+            if item.line:
+                source = self.tr("{file}, line {line}").format(file=source, line=item.line)
         else:
             name, source = item.path.name, ""
         if result.status is FileStatus.MISMATCH:
-            details = f"Expected {_short(item.expected)}, got {_short(result.actual)}"
-            tip = f"{item.path}\nExpected: {item.expected}\nActual:   {result.actual}"
+            details = self.tr("Expected {expected}, got {actual}").format(
+                expected=_short(item.expected), actual=_short(result.actual)
+            )
+            tip = self.tr("{path}\nExpected: {expected}\nActual:   {actual}").format(
+                path=item.path, expected=item.expected, actual=result.actual
+            )
         elif result.status is FileStatus.OK:
             details = f"{item.algorithm} {_short(result.actual)}"
             tip = f"{item.path}\n{item.algorithm}: {result.actual}"
         elif result.status is FileStatus.MISSING:
-            details = "No file by this name."
+            details = self.tr("No file by this name.")
             tip = result.message or str(item.path)
         else:
             details = result.message or ""
             tip = f"{item.path}\n{details}"
-        status = QTableWidgetItem(status_icon(result.status), STATUS_TEXT[result.status])
+        status = QTableWidgetItem(status_icon(result.status), self.tr(STATUS_TEXT[result.status]))
         status.setForeground(QBrush(QColor(_STATUS_COLOUR[result.status])))
         status.setData(Qt.ItemDataRole.UserRole, result.status)
         cells = [QTableWidgetItem(name), status, QTableWidgetItem(details), QTableWidgetItem(source)]
