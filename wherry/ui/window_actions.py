@@ -149,7 +149,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
         QT_TRANSLATE_NOOP("Actions", "Change Wherry's settings"),
     ),
     ActionSpec(
-        "clear_finished", "Clear &Finished", None, "Take finished downloads out of the list; files stay"
+        "clear_finished",
+        QT_TRANSLATE_NOOP("Actions", "Clear &Finished"),
+        None,
+        QT_TRANSLATE_NOOP("Actions", "Take finished downloads out of the list; files stay"),
     ),
     ActionSpec(
         "statistics",

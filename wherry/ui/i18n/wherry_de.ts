@@ -5,855 +5,1279 @@
     <name>Actions</name>
     <message>
         <source>&amp;Add…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hinzufügen…</translation>
     </message>
     <message>
         <source>Add downloads</source>
-        <translation type="unfinished"></translation>
+        <translation>Downloads hinzufügen</translation>
     </message>
     <message>
         <source>Add from C&amp;lipboard</source>
-        <translation type="unfinished"></translation>
+        <translation>Aus der &amp;Zwischenablage hinzufügen</translation>
     </message>
     <message>
         <source>Add the URLs on the clipboard</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Adressen aus der Zwischenablage hinzufügen</translation>
     </message>
     <message>
         <source>&amp;Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Fortsetzen</translation>
     </message>
     <message>
         <source>Resume the selected downloads</source>
-        <translation type="unfinished"></translation>
+        <translation>Die ausgewählten Downloads fortsetzen</translation>
     </message>
     <message>
         <source>&amp;Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Anhalten</translation>
     </message>
     <message>
         <source>Pause the selected downloads</source>
-        <translation type="unfinished"></translation>
+        <translation>Die ausgewählten Downloads anhalten</translation>
     </message>
     <message>
         <source>Resume A&amp;ll</source>
-        <translation type="unfinished"></translation>
+        <translation>A&amp;lle fortsetzen</translation>
     </message>
     <message>
         <source>Resume every paused download</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle angehaltenen Downloads fortsetzen</translation>
     </message>
     <message>
         <source>Pause &amp;All</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle an&amp;halten</translation>
     </message>
     <message>
         <source>Pause every download</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Downloads anhalten</translation>
     </message>
     <message>
         <source>Re&amp;try</source>
-        <translation type="unfinished"></translation>
+        <translation>Erneut &amp;versuchen</translation>
     </message>
     <message>
         <source>Try the selected downloads again</source>
-        <translation type="unfinished"></translation>
+        <translation>Die ausgewählten Downloads erneut versuchen</translation>
     </message>
     <message>
         <source>C&amp;hange URL…</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse ä&amp;ndern…</translation>
     </message>
     <message>
         <source>Give a paused or failed download a new address</source>
-        <translation type="unfinished"></translation>
+        <translation>Einem angehaltenen oder fehlgeschlagenen Download eine neue Adresse geben</translation>
     </message>
     <message>
         <source>&amp;Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>A&amp;bbrechen</translation>
     </message>
     <message>
         <source>Stop and discard the partial file</source>
-        <translation type="unfinished"></translation>
+        <translation>Beenden und die unvollständige Datei verwerfen</translation>
     </message>
     <message>
         <source>Re&amp;move</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Entfernen</translation>
     </message>
     <message>
         <source>Remove from the list and keep the file</source>
-        <translation type="unfinished"></translation>
+        <translation>Aus der Liste entfernen, die Datei behalten</translation>
     </message>
     <message>
         <source>Remove and &amp;Delete File</source>
-        <translation type="unfinished"></translation>
+        <translation>Entfernen und Datei lö&amp;schen</translation>
     </message>
     <message>
         <source>Remove and delete the file</source>
-        <translation type="unfinished"></translation>
+        <translation>Aus der Liste entfernen und die Datei löschen</translation>
     </message>
     <message>
         <source>&amp;Open File</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei &amp;öffnen</translation>
     </message>
     <message>
         <source>Open the downloaded file</source>
-        <translation type="unfinished"></translation>
+        <translation>Die heruntergeladene Datei öffnen</translation>
     </message>
     <message>
         <source>Open Containing &amp;Folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Ordner an&amp;zeigen</translation>
     </message>
     <message>
         <source>Show the file&apos;s folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Ordner der Datei anzeigen</translation>
     </message>
     <message>
         <source>Copy &amp;URL</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse &amp;kopieren</translation>
     </message>
     <message>
         <source>Copy the download addresses</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Adressen der Downloads kopieren</translation>
     </message>
     <message>
         <source>Move &amp;Up</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach &amp;oben</translation>
     </message>
     <message>
         <source>Move earlier in the queue</source>
-        <translation type="unfinished"></translation>
+        <translation>In der Warteschlange nach vorn</translation>
     </message>
     <message>
         <source>Move Do&amp;wn</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach &amp;unten</translation>
     </message>
     <message>
         <source>Move later in the queue</source>
-        <translation type="unfinished"></translation>
+        <translation>In der Warteschlange nach hinten</translation>
     </message>
     <message>
         <source>Propert&amp;ies</source>
-        <translation type="unfinished"></translation>
+        <translation>E&amp;igenschaften</translation>
     </message>
     <message>
         <source>Details of the selected download</source>
-        <translation type="unfinished"></translation>
+        <translation>Einzelheiten zum ausgewählten Download</translation>
     </message>
     <message>
         <source>&amp;Queue Order</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Warteschlangenfolge</translation>
     </message>
     <message>
         <source>Show the downloads in queue order</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Downloads in der Reihenfolge der Warteschlange zeigen</translation>
     </message>
     <message>
         <source>&amp;Verify Files…</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien &amp;prüfen…</translation>
     </message>
     <message>
         <source>Check files against checksum files</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien mit Prüfsummendateien vergleichen</translation>
     </message>
     <message>
         <source>&amp;Find by Checksum…</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach Prüfsumme &amp;suchen…</translation>
     </message>
     <message>
         <source>Find files on disk by their digest</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien auf dem Datenträger anhand ihrer Prüfsumme finden</translation>
     </message>
     <message>
         <source>&amp;Settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
         <source>Change Wherry&apos;s settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Einstellungen von Wherry ändern</translation>
+    </message>
+    <message>
+        <source>Clear &amp;Finished</source>
+        <translation>Fer&amp;tige entfernen</translation>
+    </message>
+    <message>
+        <source>Take finished downloads out of the list; files stay</source>
+        <translation>Fertige Downloads aus der Liste nehmen; die Dateien bleiben</translation>
     </message>
     <message>
         <source>S&amp;tatistics…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Statistik…</translation>
     </message>
     <message>
         <source>Downloads per day, savings and failures</source>
-        <translation type="unfinished"></translation>
+        <translation>Downloads pro Tag, Ersparnis und Fehlschläge</translation>
     </message>
     <message>
         <source>&amp;Export List…</source>
-        <translation type="unfinished"></translation>
+        <translation>Liste e&amp;xportieren…</translation>
     </message>
     <message>
         <source>Save the download list as JSON, aria2 input or URLs</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Download-Liste als JSON, aria2-Eingabedatei oder Adressliste speichern</translation>
     </message>
     <message>
         <source>&amp;Import List…</source>
-        <translation type="unfinished"></translation>
+        <translation>Liste &amp;importieren…</translation>
     </message>
     <message>
         <source>Add the downloads listed in a file</source>
-        <translation type="unfinished"></translation>
+        <translation>Die in einer Datei aufgeführten Downloads hinzufügen</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beenden</translation>
     </message>
     <message>
         <source>Pause downloads and quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Downloads anhalten und beenden</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Datei</translation>
     </message>
     <message>
         <source>&amp;Downloads</source>
-        <translation type="unfinished"></translation>
+        <translation>D&amp;ownloads</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ansicht</translation>
     </message>
     <message>
         <source>&amp;Tools</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Werkzeuge</translation>
     </message>
 </context>
 <context>
     <name>AddDialog</name>
     <message>
         <source>Choose the checksum&apos;s algorithm; its length does not tell it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie das Verfahren der Prüfsumme; an ihrer Länge lässt es sich nicht erkennen.</translation>
     </message>
     <message>
         <source>Enter at least one URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie mindestens eine Adresse ein.</translation>
     </message>
     <message>
         <source>“{url}” is not a web address Wherry can download from.</source>
-        <translation type="unfinished"></translation>
+        <translation>„{url}“ ist keine Webadresse, von der Wherry herunterladen kann.</translation>
     </message>
     <message>
         <source>Choose a folder to save into.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie einen Ordner zum Speichern.</translation>
     </message>
     <message>
         <source>The folder must be a full path.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Ordner muss als vollständiger Pfad angegeben werden.</translation>
     </message>
     <message>
         <source>{path} is a file, not a folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} ist eine Datei, kein Ordner.</translation>
     </message>
     <message>
         <source>A file name can be given only when adding a single URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Dateiname kann nur für eine einzelne Adresse angegeben werden.</translation>
     </message>
     <message>
         <source>The file name cannot contain a folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Dateiname darf keinen Ordner enthalten.</translation>
     </message>
     <message>
         <source>Mirrors can be given only when adding a single URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>Spiegelserver können nur für eine einzelne Adresse angegeben werden.</translation>
     </message>
     <message>
         <source>Mirror “{url}” is not a web address.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Spiegelserver „{url}“ ist keine Webadresse.</translation>
     </message>
     <message>
         <source>A checksum can be given only when adding a single URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Prüfsumme kann nur für eine einzelne Adresse angegeben werden.</translation>
     </message>
     <message>
         <source>Add downloads</source>
-        <translation type="unfinished"></translation>
+        <translation>Downloads hinzufügen</translation>
     </message>
     <message>
         <source>One URL per line</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Adresse pro Zeile</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>Durchsuchen…</translation>
     </message>
     <message>
         <source>Decided by the server</source>
-        <translation type="unfinished"></translation>
+        <translation>Vom Server bestimmt</translation>
     </message>
     <message>
         <source>Detect</source>
-        <translation type="unfinished"></translation>
+        <translation>Erkennen</translation>
     </message>
     <message>
         <source>Hex digest, or a line from a SHA256SUMS file</source>
-        <translation type="unfinished"></translation>
+        <translation>Hex-Prüfsumme oder Zeile aus SHA256SUMS</translation>
     </message>
     <message>
         <source>Other URLs for the same file, one per line</source>
-        <translation type="unfinished"></translation>
+        <translation>Weitere Adressen derselben Datei, eine pro Zeile</translation>
     </message>
     <message>
         <source>Add paused</source>
-        <translation type="unfinished"></translation>
+        <translation>Angehalten hinzufügen</translation>
     </message>
     <message>
         <source>Add</source>
-        <translation type="unfinished"></translation>
+        <translation>Hinzufügen</translation>
     </message>
     <message>
         <source>&amp;URLs:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Adressen:</translation>
     </message>
     <message>
         <source>Save &amp;in:</source>
-        <translation type="unfinished"></translation>
+        <translation>Speichern &amp;in:</translation>
     </message>
     <message>
         <source>File &amp;name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei&amp;name:</translation>
     </message>
     <message>
         <source>&amp;Checksum:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Prüfsumme:</translation>
     </message>
     <message>
         <source>&amp;Mirrors:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Spiegelserver:</translation>
     </message>
     <message>
         <source>Save downloads in</source>
-        <translation type="unfinished"></translation>
+        <translation>Downloads speichern in</translation>
     </message>
 </context>
 <context>
     <name>Bridge</name>
     <message>
         <source>Something went wrong; the details are in the log file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Etwas ist schiefgegangen; die Einzelheiten stehen in der Protokolldatei.</translation>
     </message>
 </context>
 <context>
     <name>Columns</name>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>Progress</source>
-        <translation type="unfinished"></translation>
+        <translation>Fortschritt</translation>
     </message>
     <message>
         <source>Speed</source>
-        <translation type="unfinished"></translation>
+        <translation>Tempo</translation>
     </message>
     <message>
         <source>Time left</source>
-        <translation type="unfinished"></translation>
+        <translation>Restzeit</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>Added</source>
-        <translation type="unfinished"></translation>
+        <translation>Hinzugefügt</translation>
     </message>
     <message>
         <source>Queued</source>
-        <translation type="unfinished"></translation>
+        <translation>Wartet</translation>
     </message>
     <message>
         <source>Downloading</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird geladen</translation>
     </message>
     <message>
         <source>Verifying</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird geprüft</translation>
     </message>
     <message>
         <source>Paused</source>
-        <translation type="unfinished"></translation>
+        <translation>Angehalten</translation>
     </message>
     <message>
         <source>Finished</source>
-        <translation type="unfinished"></translation>
+        <translation>Fertig</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen</translation>
     </message>
     <message>
         <source>Cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgebrochen</translation>
     </message>
     <message>
         <source>{s} s</source>
-        <translation type="unfinished"></translation>
+        <translation>{s} s</translation>
     </message>
     <message>
         <source>{m} min {s} s</source>
-        <translation type="unfinished"></translation>
+        <translation>{m} min {s} s</translation>
     </message>
     <message>
         <source>{h} h {m} min</source>
-        <translation type="unfinished"></translation>
+        <translation>{h} h {m} min</translation>
     </message>
     <message>
         <source>{d} days</source>
-        <translation type="unfinished"></translation>
+        <translation>{d} Tage</translation>
     </message>
     <message>
         <source>Failed: checksum mismatch</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen: Prüfsumme stimmt nicht</translation>
     </message>
     <message>
         <source>Failed: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen: {reason}</translation>
     </message>
     <message>
         <source>Paused: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Angehalten: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>DuplicatePrompt</name>
+    <message>
+        <source>Already downloaded</source>
+        <translation>Schon vorhanden</translation>
+    </message>
+    <message>
+        <source>“{name}” is already in the list.</source>
+        <translation>„{name}“ ist schon in der Liste.</translation>
+    </message>
+    <message>
+        <source>A file named “{name}” is already in {folder}.</source>
+        <translation>In {folder} gibt es schon eine Datei namens „{name}“.</translation>
+    </message>
+    <message>
+        <source>{count} of these downloads are already in the list or on disk.</source>
+        <translation>{count} dieser Downloads sind schon in der Liste oder auf dem Datenträger.</translation>
+    </message>
+    <message>
+        <source>Download again keeps both, saving the new one under a numbered name. Replace overwrites the old file once the new download is complete.</source>
+        <translation>„Erneut herunterladen“ behält beide und speichert die neue Datei unter einem nummerierten Namen. „Ersetzen“ überschreibt die alte Datei, sobald der neue Download vollständig ist.</translation>
+    </message>
+    <message>
+        <source>Open Existing</source>
+        <translation>Vorhandene öffnen</translation>
+    </message>
+    <message>
+        <source>Download Again</source>
+        <translation>Erneut herunterladen</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation>Ersetzen</translation>
+    </message>
+</context>
+<context>
+    <name>FindDialog</name>
+    <message>
+        <source>Detect from length</source>
+        <translation>An der Länge erkennen</translation>
+    </message>
+    <message>
+        <source>The size is a whole number of bytes.</source>
+        <translation>Die Größe ist eine ganze Zahl von Bytes.</translation>
+    </message>
+    <message>
+        <source>Add a folder to search.</source>
+        <translation>Fügen Sie einen Ordner zum Durchsuchen hinzu.</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Ordner</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Find a file by checksum</source>
+        <translation>Datei anhand der Prüfsumme finden</translation>
+    </message>
+    <message>
+        <source>Paste a digest in hexadecimal, or algorithm:digest</source>
+        <translation>Prüfsumme hexadezimal einfügen oder als Verfahren:Prüfsumme</translation>
+    </message>
+    <message>
+        <source>Optional: rules out other files without reading them</source>
+        <translation>Optional: schließt andere Dateien aus, ohne sie zu lesen</translation>
+    </message>
+    <message>
+        <source>Add f&amp;older…</source>
+        <translation>&amp;Ordner hinzufügen…</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Entfernen</translation>
+    </message>
+    <message>
+        <source>Follow symbolic links inside these folders</source>
+        <translation>Symbolischen Verknüpfungen in diesen Ordnern folgen</translation>
+    </message>
+    <message>
+        <source>&amp;Digest:</source>
+        <translation>Prüf&amp;summe:</translation>
+    </message>
+    <message>
+        <source>&amp;Size in bytes:</source>
+        <translation>&amp;Größe in Bytes:</translation>
+    </message>
+    <message>
+        <source>Search &amp;in:</source>
+        <translation>Suchen &amp;in:</translation>
+    </message>
+    <message>
+        <source>Double-click a match to open its folder.</source>
+        <translation>Doppelklicken Sie auf einen Treffer, um seinen Ordner zu öffnen.</translation>
+    </message>
+    <message>
+        <source>&amp;Find</source>
+        <translation>&amp;Finden</translation>
+    </message>
+    <message>
+        <source>Choose a folder to search</source>
+        <translation>Ordner zum Durchsuchen wählen</translation>
+    </message>
+    <message>
+        <source> or </source>
+        <translation> oder </translation>
+    </message>
+    <message>
+        <source>A {algorithms} digest.</source>
+        <translation>Eine {algorithms}-Prüfsumme.</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Suche läuft…</translation>
+    </message>
+    <message>
+        <source>{path}
+{size} bytes, {algorithm}</source>
+        <translation>{path}
+{size} Bytes, {algorithm}</translation>
+    </message>
+    <message>
+        <source>{found} among {checked} checked. Double-click one to open its folder.</source>
+        <translation>{found} unter {checked} geprüften. Doppelklicken Sie auf einen, um seinen Ordner zu öffnen.</translation>
+    </message>
+    <message>
+        <source>No file has this digest; {checked} checked.</source>
+        <translation>Keine Datei hat diese Prüfsumme; {checked} geprüft.</translation>
+    </message>
+    <message>
+        <source>Stopped after checking {checked}; {found}.</source>
+        <translation>Beendet nach {checked}; {found}.</translation>
+    </message>
+    <message>
+        <source>1 file</source>
+        <translation>1 Datei</translation>
+    </message>
+    <message>
+        <source>{count} files</source>
+        <translation>{count} Dateien</translation>
+    </message>
+    <message>
+        <source>1 match</source>
+        <translation>1 Treffer</translation>
+    </message>
+    <message>
+        <source>{count} matches</source>
+        <translation>{count} Treffer</translation>
+    </message>
+    <message>
+        <source>1 folder</source>
+        <translation>1 Ordner</translation>
+    </message>
+    <message>
+        <source>{count} folders</source>
+        <translation>{count} Ordnern</translation>
+    </message>
+    <message>
+        <source>{files} hashed in {folders}</source>
+        <translation>{files} geprüft in {folders}</translation>
     </message>
 </context>
 <context>
     <name>JobCommands</name>
     <message>
         <source>The clipboard holds no URLs.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Zwischenablage enthält keine Adressen.</translation>
     </message>
     <message>
         <source>Added 1 download.</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Download hinzugefügt.</translation>
     </message>
     <message>
         <source>Added {count} downloads.</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} Downloads hinzugefügt.</translation>
     </message>
     <message>
         <source>Remove “{name}” from the list and delete the downloaded file?</source>
-        <translation type="unfinished"></translation>
+        <translation>„{name}“ aus der Liste entfernen und die heruntergeladene Datei löschen?</translation>
     </message>
     <message>
         <source>Remove “{name}” from the list? The downloaded file is kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>„{name}“ aus der Liste entfernen? Die heruntergeladene Datei bleibt erhalten.</translation>
     </message>
     <message>
         <source>Remove {count} downloads from the list and delete the downloaded files?</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} Downloads aus der Liste entfernen und die heruntergeladenen Dateien löschen?</translation>
     </message>
     <message>
         <source>Remove {count} downloads from the list? Downloaded files are kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} Downloads aus der Liste entfernen? Die heruntergeladenen Dateien bleiben erhalten.</translation>
     </message>
     <message>
         <source>Remove downloads</source>
-        <translation type="unfinished"></translation>
+        <translation>Downloads entfernen</translation>
     </message>
     <message>
         <source>Delete Files</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien löschen</translation>
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>Entfernen</translation>
     </message>
     <message>
         <source>Wherry could not open {path}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wherry konnte {path} nicht öffnen.</translation>
     </message>
     <message>
         <source>Change URL</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse ändern</translation>
     </message>
     <message>
         <source>New address for {name}.
 The bytes already downloaded are kept only if the new address serves the same file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Neue Adresse für {name}.
+Die schon heruntergeladenen Bytes bleiben nur erhalten, wenn die neue Adresse dieselbe Datei liefert.</translation>
     </message>
 </context>
 <context>
     <name>JobDetails</name>
     <message>
         <source>Unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>Unbekannt</translation>
     </message>
     <message>
         <source>{size} ({count} bytes)</source>
-        <translation type="unfinished"></translation>
+        <translation>{size} ({count} Bytes)</translation>
     </message>
     <message>
         <source>Status:</source>
-        <translation type="unfinished"></translation>
+        <translation>Status:</translation>
     </message>
     <message>
         <source>URL:</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse:</translation>
     </message>
     <message>
         <source>Saved as:</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeichert als:</translation>
     </message>
     <message>
         <source>Size:</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe:</translation>
     </message>
     <message>
         <source>Downloaded:</source>
-        <translation type="unfinished"></translation>
+        <translation>Heruntergeladen:</translation>
     </message>
     <message>
         <source>Validator:</source>
-        <translation type="unfinished"></translation>
+        <translation>Validator:</translation>
     </message>
     <message>
         <source>Checksum:</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfsumme:</translation>
     </message>
     <message>
         <source>Computed:</source>
-        <translation type="unfinished"></translation>
+        <translation>Berechnet:</translation>
     </message>
     <message>
         <source>Connections:</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindungen:</translation>
     </message>
     <message>
         <source>Segments:</source>
-        <translation type="unfinished"></translation>
+        <translation>Abschnitte:</translation>
     </message>
     <message>
         <source>Source</source>
-        <translation type="unfinished"></translation>
+        <translation>Quelle</translation>
     </message>
     <message>
         <source>Priority</source>
-        <translation type="unfinished"></translation>
+        <translation>Priorität</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustand</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit</translation>
     </message>
     <message>
         <source>Event</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignis</translation>
     </message>
     <message>
         <source>General</source>
-        <translation type="unfinished"></translation>
+        <translation>Allgemein</translation>
     </message>
     <message>
         <source>Sources</source>
-        <translation type="unfinished"></translation>
+        <translation>Quellen</translation>
     </message>
     <message>
         <source>History</source>
-        <translation type="unfinished"></translation>
+        <translation>Verlauf</translation>
     </message>
     <message>
         <source>Select a download to see its details.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie einen Download aus, um seine Einzelheiten zu sehen.</translation>
     </message>
     <message>
         <source>{folder} (name not decided yet)</source>
-        <translation type="unfinished"></translation>
+        <translation>{folder} (Name steht noch nicht fest)</translation>
     </message>
     <message>
         <source>ETag {value}</source>
-        <translation type="unfinished"></translation>
+        <translation>ETag {value}</translation>
     </message>
     <message>
         <source>Last-Modified {value}</source>
-        <translation type="unfinished"></translation>
+        <translation>Last-Modified {value}</translation>
     </message>
     <message>
         <source>None (the server sent no validator)</source>
-        <translation type="unfinished"></translation>
+        <translation>Keiner (der Server hat keinen Validator gesendet)</translation>
     </message>
     <message>
         <source>None given</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine angegeben</translation>
     </message>
     <message>
         <source>primary</source>
-        <translation type="unfinished"></translation>
+        <translation>primär</translation>
     </message>
     <message>
         <source>In use</source>
-        <translation type="unfinished"></translation>
+        <translation>In Gebrauch</translation>
     </message>
     <message>
         <source>Available</source>
-        <translation type="unfinished"></translation>
+        <translation>Verfügbar</translation>
     </message>
     <message>
         <source>Not computed yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch nicht berechnet</translation>
     </message>
     <message>
         <source>Not computed (no checksum given)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht berechnet (keine Prüfsumme angegeben)</translation>
     </message>
     <message>
         <source>sha256:{digest} (nothing given to compare with)</source>
-        <translation type="unfinished"></translation>
+        <translation>sha256:{digest} (nichts zum Vergleichen angegeben)</translation>
     </message>
     <message>
         <source>{algorithm}:{digest} (matches)</source>
-        <translation type="unfinished"></translation>
+        <translation>{algorithm}:{digest} (stimmt überein)</translation>
     </message>
     <message>
         <source>{algorithm}:{digest} (does NOT match)</source>
-        <translation type="unfinished"></translation>
+        <translation>{algorithm}:{digest} (stimmt NICHT überein)</translation>
     </message>
 </context>
 <context>
     <name>JobsFilter</name>
     <message>
         <source>All</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle</translation>
     </message>
     <message>
         <source>Active</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktiv</translation>
     </message>
     <message>
         <source>Queued</source>
-        <translation type="unfinished"></translation>
+        <translation>Wartend</translation>
     </message>
     <message>
         <source>Finished</source>
-        <translation type="unfinished"></translation>
+        <translation>Fertig</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen</translation>
     </message>
 </context>
 <context>
     <name>JobsView</name>
     <message>
         <source>No downloads match.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Download passt.</translation>
     </message>
     <message>
         <source>Drop links here, paste with {paste}, or press Add</source>
-        <translation type="unfinished"></translation>
+        <translation>Links hierher ziehen, mit {paste} einfügen oder auf „Hinzufügen“ klicken</translation>
     </message>
 </context>
 <context>
     <name>ListCommands</name>
     <message>
+        <source>Wherry list with checksums and mirrors (*.json)</source>
+        <translation>Wherry-Liste mit Prüfsummen und Spiegelservern (*.json)</translation>
+    </message>
+    <message>
+        <source>aria2 input file (*.aria2 *.txt)</source>
+        <translation>aria2-Eingabedatei (*.aria2 *.txt)</translation>
+    </message>
+    <message>
+        <source>List of URLs (*.txt)</source>
+        <translation>Adressliste (*.txt)</translation>
+    </message>
+    <message>
         <source>Cleared one finished download; its file is kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein fertiger Download wurde aus der Liste entfernt; seine Datei bleibt erhalten.</translation>
     </message>
     <message>
         <source>Cleared {count} finished downloads; the files are kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} fertige Downloads wurden aus der Liste entfernt; die Dateien bleiben erhalten.</translation>
     </message>
     <message>
         <source>No finished downloads to clear.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es gibt keine fertigen Downloads zu entfernen.</translation>
     </message>
     <message>
         <source>Export download list</source>
-        <translation type="unfinished"></translation>
+        <translation>Download-Liste exportieren</translation>
     </message>
     <message>
         <source>A file name in the list cannot be written in this format.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Dateiname der Liste lässt sich in diesem Format nicht schreiben.</translation>
     </message>
     <message>
         <source>Wherry could not write {path}: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wherry konnte {path} nicht schreiben: {reason}.</translation>
     </message>
     <message>
         <source>Exported {count} downloads to {path}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} Downloads nach {path} exportiert.</translation>
     </message>
     <message>
         <source>Import download list</source>
-        <translation type="unfinished"></translation>
+        <translation>Download-Liste importieren</translation>
     </message>
     <message>
         <source>Download lists (*.json *.aria2 *.txt)</source>
-        <translation type="unfinished"></translation>
+        <translation>Download-Listen (*.json *.aria2 *.txt)</translation>
     </message>
     <message>
         <source>All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Dateien (*)</translation>
     </message>
     <message>
         <source>{name} is too large to be a download list.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} ist zu groß für eine Download-Liste.</translation>
     </message>
     <message>
         <source>{name} is not a text file.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} ist keine Textdatei.</translation>
     </message>
     <message>
         <source>Wherry could not read {path}: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wherry konnte {path} nicht lesen: {reason}.</translation>
     </message>
     <message>
         <source>{name} could not be read. {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} konnte nicht gelesen werden. {reason}</translation>
     </message>
     <message>
         <source>{name} lists no downloads.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} enthält keine Downloads.</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
         <source>Downloads</source>
-        <translation type="unfinished"></translation>
+        <translation>Downloads</translation>
     </message>
     <message>
         <source>Search names and URLs</source>
-        <translation type="unfinished"></translation>
+        <translation>Namen und Adressen durchsuchen</translation>
     </message>
     <message>
         <source>0 B/s</source>
-        <translation type="unfinished"></translation>
+        <translation>0 B/s</translation>
     </message>
     <message>
         <source>1 download · {speed}</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Download · {speed}</translation>
     </message>
     <message>
         <source>{count} downloads · {speed}</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} Downloads · {speed}</translation>
     </message>
     <message>
         <source>Idle</source>
-        <translation type="unfinished"></translation>
+        <translation>Untätig</translation>
     </message>
     <message>
         <source>Nothing dropped was a URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nichts von dem Abgelegten war eine Adresse.</translation>
     </message>
 </context>
 <context>
     <name>PropertiesDialog</name>
     <message>
         <source>Properties of {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Eigenschaften von {name}</translation>
     </message>
 </context>
 <context>
     <name>SegmentMap</name>
     <message>
         <source>Not started</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht begonnen</translation>
     </message>
 </context>
 <context>
     <name>StatisticsDialog</name>
     <message>
+        <source>Network problem</source>
+        <translation>Netzwerkproblem</translation>
+    </message>
+    <message>
+        <source>Timed out</source>
+        <translation>Zeitüberschreitung</translation>
+    </message>
+    <message>
+        <source>Stalled</source>
+        <translation>Stockte</translation>
+    </message>
+    <message>
+        <source>Server error</source>
+        <translation>Serverfehler</translation>
+    </message>
+    <message>
+        <source>Rate limited</source>
+        <translation>Abfragen begrenzt</translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation>Nicht gefunden</translation>
+    </message>
+    <message>
+        <source>Access refused</source>
+        <translation>Zugriff verweigert</translation>
+    </message>
+    <message>
+        <source>Secure connection failed</source>
+        <translation>Sichere Verbindung gescheitert</translation>
+    </message>
+    <message>
+        <source>Unexpected answer</source>
+        <translation>Unerwartete Antwort</translation>
+    </message>
+    <message>
+        <source>Wrong size</source>
+        <translation>Falsche Größe</translation>
+    </message>
+    <message>
+        <source>File changed on the server</source>
+        <translation>Datei auf dem Server geändert</translation>
+    </message>
+    <message>
+        <source>Malformed answer</source>
+        <translation>Fehlerhafte Antwort</translation>
+    </message>
+    <message>
+        <source>Checksum mismatch</source>
+        <translation>Prüfsumme stimmt nicht</translation>
+    </message>
+    <message>
+        <source>No sources left</source>
+        <translation>Keine Quellen mehr</translation>
+    </message>
+    <message>
+        <source>Disk full</source>
+        <translation>Datenträger voll</translation>
+    </message>
+    <message>
+        <source>No permission</source>
+        <translation>Keine Berechtigung</translation>
+    </message>
+    <message>
+        <source>File system error</source>
+        <translation>Dateisystemfehler</translation>
+    </message>
+    <message>
+        <source>Bad address</source>
+        <translation>Ungültige Adresse</translation>
+    </message>
+    <message>
+        <source>File exists</source>
+        <translation>Datei existiert</translation>
+    </message>
+    <message>
+        <source>Bad input</source>
+        <translation>Ungültige Eingabe</translation>
+    </message>
+    <message>
+        <source>Damaged job list</source>
+        <translation>Beschädigte Download-Liste</translation>
+    </message>
+    <message>
+        <source>Unexpected error</source>
+        <translation>Unerwarteter Fehler</translation>
+    </message>
+    <message>
         <source>Statistics</source>
-        <translation type="unfinished"></translation>
+        <translation>Statistik</translation>
     </message>
     <message>
         <source>Bytes that did not have to be fetched again: resumed downloads and reused files.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bytes, die nicht noch einmal geladen werden mussten: fortgesetzte Downloads und wiederverwendete Dateien.</translation>
     </message>
     <message>
         <source>Downloaded in the last 30 days:</source>
-        <translation type="unfinished"></translation>
+        <translation>In den letzten 30 Tagen geladen:</translation>
     </message>
     <message>
         <source>Downloaded in all:</source>
-        <translation type="unfinished"></translation>
+        <translation>Insgesamt geladen:</translation>
     </message>
     <message>
         <source>Saved by resuming and reusing files:</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespart durch Fortsetzen und Wiederverwenden:</translation>
     </message>
     <message>
         <source>Downloads finished:</source>
-        <translation type="unfinished"></translation>
+        <translation>Fertige Downloads:</translation>
     </message>
     <message>
         <source>Failures by cause</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlschläge nach Ursache</translation>
     </message>
     <message>
         <source>Count</source>
-        <translation type="unfinished"></translation>
+        <translation>Anzahl</translation>
     </message>
     <message>
         <source>No failures</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Fehlschläge</translation>
     </message>
     <message>
         <source>Downloaded per day</source>
-        <translation type="unfinished"></translation>
+        <translation>Pro Tag geladen</translation>
     </message>
 </context>
 <context>
     <name>Tray</name>
     <message>
         <source>Show/Hide Wherry</source>
-        <translation type="unfinished"></translation>
+        <translation>Wherry zeigen/verbergen</translation>
     </message>
     <message>
         <source>Pause all</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle anhalten</translation>
     </message>
     <message>
         <source>Resume all</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle fortsetzen</translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Beenden</translation>
     </message>
     <message>
         <source>0 B/s</source>
-        <translation type="unfinished"></translation>
+        <translation>0 B/s</translation>
     </message>
     <message>
         <source>Wherry — 1 download at {speed}</source>
-        <translation type="unfinished"></translation>
+        <translation>Wherry — 1 Download mit {speed}</translation>
     </message>
     <message>
         <source>Wherry — {count} downloads at {speed}</source>
-        <translation type="unfinished"></translation>
+        <translation>Wherry — {count} Downloads mit {speed}</translation>
     </message>
     <message>
         <source>Wherry — nothing downloading</source>
-        <translation type="unfinished"></translation>
+        <translation>Wherry — nichts wird geladen</translation>
     </message>
     <message>
         <source>A download</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Download</translation>
     </message>
     <message>
         <source>Download finished</source>
-        <translation type="unfinished"></translation>
+        <translation>Download fertig</translation>
     </message>
     <message>
         <source>{name} is ready.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} ist fertig.</translation>
     </message>
     <message>
         <source>Checksum mismatch</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfsumme stimmt nicht</translation>
     </message>
     <message>
         <source>Download failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Download fehlgeschlagen</translation>
+    </message>
+</context>
+<context>
+    <name>VerifyDialog</name>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Mismatch</source>
+        <translation>Abweichung</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>Fehlt</translation>
+    </message>
+    <message>
+        <source>Unreadable</source>
+        <translation>Unlesbar</translation>
+    </message>
+    <message>
+        <source>1 file OK</source>
+        <translation>1 Datei in Ordnung</translation>
+    </message>
+    <message>
+        <source>{count} files OK</source>
+        <translation>{count} Dateien in Ordnung</translation>
+    </message>
+    <message>
+        <source>1 mismatch</source>
+        <translation>1 Abweichung</translation>
+    </message>
+    <message>
+        <source>{count} mismatches</source>
+        <translation>{count} Abweichungen</translation>
+    </message>
+    <message>
+        <source>{count} missing</source>
+        <translation>{count} fehlen</translation>
+    </message>
+    <message>
+        <source>{count} unreadable</source>
+        <translation>{count} unlesbar</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>No file was checked</source>
+        <translation>Keine Datei wurde geprüft</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Einzelheiten</translation>
+    </message>
+    <message>
+        <source>Checksum from</source>
+        <translation>Prüfsumme aus</translation>
+    </message>
+    <message>
+        <source>Verify downloads</source>
+        <translation>Downloads prüfen</translation>
+    </message>
+    <message>
+        <source>Add &amp;files…</source>
+        <translation>&amp;Dateien hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Add f&amp;older…</source>
+        <translation>&amp;Ordner hinzufügen…</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Entfernen</translation>
+    </message>
+    <message>
+        <source>Add checksum files (SHA256SUMS, file.iso.sha256…), folders holding them, or downloaded files; or drop them here.</source>
+        <translation>Fügen Sie Prüfsummendateien (SHA256SUMS, datei.iso.sha256…), Ordner mit solchen Dateien oder heruntergeladene Dateien hinzu, oder ziehen Sie sie hierher.</translation>
+    </message>
+    <message>
+        <source>&amp;Verify</source>
+        <translation>&amp;Prüfen</translation>
+    </message>
+    <message>
+        <source>Choose checksum files or downloaded files</source>
+        <translation>Prüfsummendateien oder heruntergeladene Dateien wählen</translation>
+    </message>
+    <message>
+        <source>Checksum files {patterns};;All files (*)</source>
+        <translation>Prüfsummendateien {patterns};;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Choose a folder holding checksum files</source>
+        <translation>Ordner mit Prüfsummendateien wählen</translation>
+    </message>
+    <message>
+        <source>Reading checksum files…</source>
+        <translation>Prüfsummendateien werden gelesen…</translation>
+    </message>
+    <message>
+        <source>{summary}.</source>
+        <translation>{summary}.</translation>
+    </message>
+    <message>
+        <source>Stopped after {checked} of {planned} files</source>
+        <translation>Beendet nach {checked} von {planned} Dateien</translation>
+    </message>
+    <message>
+        <source>Stopped after {checked} files</source>
+        <translation>Beendet nach {checked} Dateien</translation>
+    </message>
+    <message>
+        <source>{stopped}: {summary}</source>
+        <translation>{stopped}: {summary}</translation>
+    </message>
+    <message>
+        <source>{checked} of {planned} files</source>
+        <translation>{checked} von {planned} Dateien</translation>
+    </message>
+    <message>
+        <source>{file}, line {line}</source>
+        <translation>{file}, Zeile {line}</translation>
+    </message>
+    <message>
+        <source>Expected {expected}, got {actual}</source>
+        <translation>Erwartet {expected}, erhalten {actual}</translation>
+    </message>
+    <message>
+        <source>{path}
+Expected: {expected}
+Actual:   {actual}</source>
+        <translation>{path}
+Erwartet: {expected}
+Erhalten: {actual}</translation>
+    </message>
+    <message>
+        <source>No file by this name.</source>
+        <translation>Keine Datei mit diesem Namen.</translation>
     </message>
 </context>
 </TS>
