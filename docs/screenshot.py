@@ -2,8 +2,9 @@
 
     QT_QPA_PLATFORM=offscreen python docs/screenshot.py [OUTPUT.png]
 
-The window is the real one (model, delegate, details pane, actions); only the engine is replaced
-by a fixed set of jobs so the picture is the same on every run.
+The window is the real one (model, delegate, details pane, actions), with the Statistics window
+over its corner; only the engine and the transfer ledger are replaced by fixed data so the
+picture is the same on every run.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QPoint, QRect, QSettings, Qt
+from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from wherry.core import ChecksumSpec, ErrorKind, Job, JobId, JobState, Mirror, Progress, Segment, Settings
+from wherry.core.statistics import Outcome, Transfer
 from wherry.ui.bridge import Bridge
 from wherry.ui.icons import app_icon
 from wherry.ui.jobs_model import JobsModel
@@ -126,6 +129,77 @@ class ShowcaseEngine:
         self.settings = settings
 
 
+def showcase_transfers() -> list[Transfer]:
+    """A month of runs: a few big days, quiet weekends, some resumes, a handful of failures."""
+    daily = [3.1, 0.4, 0, 7.2, 2.2, 1.1, 0, 4.8, 0.9, 0.2, 5.9, 0, 0, 2.6, 8.4, 1.3, 0.6, 0, 3.3, 2.0,
+             0, 0.8, 6.1, 1.7, 0, 0.3, 4.4, 2.9, 5.2, 4.2]  # fmt: skip
+    transfers = []
+    for back, gigabytes in enumerate(reversed(daily)):
+        if gigabytes:
+            at = NOW - timedelta(days=back, hours=2)
+            saved = round(gigabytes * GB * 0.08) if back % 3 == 0 else 0
+            transfers.append(Transfer(f"run-{back}", at, Outcome.FINISHED, round(gigabytes * GB), saved))
+    failures = [ErrorKind.NOT_FOUND] * 3 + [
+        ErrorKind.CHECKSUM_MISMATCH,
+        ErrorKind.TIMEOUT,
+        ErrorKind.FORBIDDEN,
+    ]
+    transfers += [
+        Transfer(f"failed-{n}", NOW, Outcome.FAILED, error_kind=kind) for n, kind in enumerate(failures)
+    ]
+    return transfers
+
+
+class ShowcaseLedger:
+    def record(self, transfer: Transfer) -> None:
+        pass
+
+    def load_transfers(self) -> list[Transfer]:
+        return showcase_transfers()
+
+
+def _titled(shot: QPixmap, title: str) -> QPixmap:
+    """``shot`` under a plain title bar, as a window manager would frame it."""
+    bar = 30
+    framed = QPixmap(shot.width(), shot.height() + bar)
+    framed.fill(QColor("#3b4252"))
+    painter = QPainter(framed)
+    painter.setPen(QColor("#eceff4"))
+    font = painter.font()
+    font.setBold(True)
+    painter.setFont(font)
+    painter.drawText(QRect(0, 0, shot.width(), bar), Qt.AlignmentFlag.AlignCenter, title)
+    painter.drawPixmap(0, bar, shot)
+    painter.end()
+    return framed
+
+
+def _composite(window_shot: QPixmap, overlay: QPixmap, margin: int = 18) -> QPixmap:
+    """The window with ``overlay`` over its lower right corner, both with a soft shadow."""
+    pad = 24
+    width = window_shot.width() + pad * 2
+    height = window_shot.height() + pad * 2
+    picture = QPixmap(width, height)
+    picture.fill(QColor("#d9dee5"))
+    painter = QPainter(picture)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+
+    def shadowed(pixmap: QPixmap, at: QPoint) -> None:
+        for spread, alpha in ((10, 18), (6, 28), (3, 40)):
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(0, 0, 0, alpha))
+            painter.drawRoundedRect(
+                QRect(at, pixmap.size()).adjusted(-spread, -spread + 4, spread, spread + 4), 8, 8
+            )
+        painter.drawPixmap(at, pixmap)
+
+    shadowed(window_shot, QPoint(pad, pad))
+    corner = QPoint(width - overlay.width() - pad - margin, height - overlay.height() - pad - margin)
+    shadowed(overlay, corner)
+    painter.end()
+    return picture
+
+
 class _Settings:
     def load_settings(self) -> Settings:
         return Settings(download_dir=DOWNLOADS)
@@ -144,7 +218,9 @@ def main(output: Path) -> None:
     model.follow(bridge)
     with tempfile.TemporaryDirectory() as scratch:
         state = QSettings(str(Path(scratch) / "window.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(bridge, model, state, DOWNLOADS, Tray(bridge, app_icon()))
+        window = MainWindow(
+            bridge, model, state, DOWNLOADS, Tray(bridge, app_icon()), transfers=ShowcaseLedger()
+        )
         model.setParent(window)
         window.resize(1180, 720)
         window.show()
@@ -152,7 +228,14 @@ def main(output: Path) -> None:
         window.splitter.setSizes([330, 340])
         model.refresh()
         app.processEvents()
-        window.grab().save(str(output))
+        window.list_commands.clock = lambda: NOW
+        statistics = window.list_commands.open_statistics()
+        assert statistics is not None
+        statistics.resize(540, 420)
+        app.processEvents()
+        overlay = _titled(statistics.grab(), f"{statistics.windowTitle()} — Wherry")
+        _composite(_titled(window.grab(), "Wherry"), overlay).save(str(output))
+        statistics.close()
         window.close()
     print(f"Saved {output}")
 

@@ -41,8 +41,11 @@ def format_moment(when: datetime) -> str:
 def _size_line(size: int | None) -> str:
     if size is None:
         return translate("JobDetails", "Unknown")
+    locale = QLocale()
+    # The C locale omits digit grouping by default; a ten-digit count needs it to be read.
+    locale.setNumberOptions(QLocale.NumberOption.DefaultNumberOptions)
     return translate("JobDetails", "{size} ({count} bytes)").format(
-        size=format_size(size), count=QLocale().toString(size)
+        size=format_size(size), count=locale.toString(size)
     )
 
 

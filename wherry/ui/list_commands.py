@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -72,6 +72,8 @@ class ListCommands(QObject):
         self.commands = commands
         self.transfers = transfers
         self.statistics_dialog: StatisticsDialog | None = None
+        # When "today" is, in the local time zone; replaced where a fixed day is wanted.
+        self.clock: Callable[[], datetime] = lambda: datetime.now().astimezone()
 
     def _status(self, sentence: str) -> None:
         self.window.statusBar().showMessage(sentence, 5000)
@@ -185,7 +187,7 @@ class ListCommands(QObject):
             return None
         if self.statistics_dialog is not None:
             self.statistics_dialog.close()
-        today = datetime.now().astimezone()
+        today = self.clock()
         statistics = summarize(self.transfers.load_transfers(), today.date(), today.tzinfo)
         dialog = StatisticsDialog(statistics, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

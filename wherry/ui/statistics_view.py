@@ -203,6 +203,7 @@ class StatisticsDialog(QDialog):
         if not statistics.failures:
             QTreeWidgetItem(self.failures, [self.tr("No failures"), ""])
         self.failures.setMaximumHeight(self.fontMetrics().lineSpacing() * 8)
+        self.failures.setMinimumHeight(self.fontMetrics().lineSpacing() * 6)
 
         caption = QLabel(self.tr("Downloaded per day"))
         caption.setObjectName("chart_caption")
