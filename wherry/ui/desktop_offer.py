@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 __all__ = ["OFFER_KEY", "offer_menu_entry"]
+
+translate = QCoreApplication.translate
 
 OFFER_KEY = "desktop/menu_entry_offer"  # "accepted" or "declined": asked once, never again
 
@@ -24,21 +26,23 @@ def offer_menu_entry(
         return None
     box = QMessageBox(
         QMessageBox.Icon.Question,
-        "Applications menu",
-        "Add Wherry to the applications menu?",
+        translate("DesktopOffer", "Applications menu"),
+        translate("DesktopOffer", "Add Wherry to the applications menu?"),
         parent=parent,
     )
     box.setObjectName("menu_entry_offer")
-    box.setInformativeText("You can start it from there, and open links and metalinks with it.")
-    yes = box.addButton("Add to menu", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
+    box.setInformativeText(
+        translate("DesktopOffer", "You can start it from there, and open links and metalinks with it.")
+    )
+    yes = box.addButton(translate("DesktopOffer", "Add to menu"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(translate("DesktopOffer", "Not now"), QMessageBox.ButtonRole.RejectRole)
 
     def answered(button: object) -> None:
         accepted = button is yes
         state.setValue(OFFER_KEY, "accepted" if accepted else "declined")
         state.sync()
         if accepted and (problem := register()):
-            QMessageBox.warning(parent, "Applications menu", problem)
+            QMessageBox.warning(parent, translate("DesktopOffer", "Applications menu"), problem)
 
     box.buttonClicked.connect(answered)
     box.open()

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox
 
 if TYPE_CHECKING:
     from wherry.ui.main_window import MainWindow
 
 __all__ = ["ask_before_closing", "running_downloads"]
+
+translate = QCoreApplication.translate
 
 
 def running_downloads(window: MainWindow) -> int:
@@ -24,17 +26,22 @@ def ask_before_closing(window: MainWindow) -> QMessageBox | None:
     running = running_downloads(window)
     if not running:
         return None
-    noun = "download is" if running == 1 else "downloads are"
-    box = QMessageBox(
-        QMessageBox.Icon.Question,
-        "Quit Wherry?",
-        f"{running} {noun} running and there is no system tray for Wherry to keep working in. "
-        "Quit and pause them? They resume where they stopped the next time Wherry starts.",
-        parent=window,
-    )
+    if running == 1:
+        text = translate(
+            "QuitGuard",
+            "1 download is running and there is no system tray for Wherry to keep working in. "
+            "Quit and pause it? It resumes where it stopped the next time Wherry starts.",
+        )
+    else:
+        text = translate(
+            "QuitGuard",
+            "{count} downloads are running and there is no system tray for Wherry to keep working in. "
+            "Quit and pause them? They resume where they stopped the next time Wherry starts.",
+        ).format(count=running)
+    box = QMessageBox(QMessageBox.Icon.Question, translate("QuitGuard", "Quit Wherry?"), text, parent=window)
     box.setObjectName("confirm_quit")
-    quit_button = box.addButton("Pause and quit", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("Keep downloading", QMessageBox.ButtonRole.RejectRole)
+    quit_button = box.addButton(translate("QuitGuard", "Pause and quit"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(translate("QuitGuard", "Keep downloading"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(quit_button)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     quit_button.clicked.connect(window.request_quit)

@@ -430,6 +430,29 @@
     </message>
 </context>
 <context>
+    <name>DesktopOffer</name>
+    <message>
+        <source>Applications menu</source>
+        <translation>Anwendungsmenü</translation>
+    </message>
+    <message>
+        <source>Add Wherry to the applications menu?</source>
+        <translation>Wherry zum Anwendungsmenü hinzufügen?</translation>
+    </message>
+    <message>
+        <source>You can start it from there, and open links and metalinks with it.</source>
+        <translation>Dann können Sie es dort starten und Links und Metalinks damit öffnen.</translation>
+    </message>
+    <message>
+        <source>Add to menu</source>
+        <translation>Zum Menü hinzufügen</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>Jetzt nicht</translation>
+    </message>
+</context>
+<context>
     <name>DuplicatePrompt</name>
     <message>
         <source>Already downloaded</source>
@@ -938,6 +961,29 @@ Die schon heruntergeladenen Bytes bleiben nur erhalten, wenn die neue Adresse di
     <message>
         <source>Properties of {name}</source>
         <translation>Eigenschaften von {name}</translation>
+    </message>
+</context>
+<context>
+    <name>QuitGuard</name>
+    <message>
+        <source>1 download is running and there is no system tray for Wherry to keep working in. Quit and pause it? It resumes where it stopped the next time Wherry starts.</source>
+        <translation>1 Download läuft, und es gibt keinen Infobereich, in dem Wherry weiterarbeiten könnte. Beenden und den Download anhalten? Er wird beim nächsten Start von Wherry dort fortgesetzt, wo er stehen geblieben ist.</translation>
+    </message>
+    <message>
+        <source>{count} downloads are running and there is no system tray for Wherry to keep working in. Quit and pause them? They resume where they stopped the next time Wherry starts.</source>
+        <translation>{count} Downloads laufen, und es gibt keinen Infobereich, in dem Wherry weiterarbeiten könnte. Beenden und die Downloads anhalten? Sie werden beim nächsten Start von Wherry dort fortgesetzt, wo sie stehen geblieben sind.</translation>
+    </message>
+    <message>
+        <source>Quit Wherry?</source>
+        <translation>Wherry beenden?</translation>
+    </message>
+    <message>
+        <source>Pause and quit</source>
+        <translation>Anhalten und beenden</translation>
+    </message>
+    <message>
+        <source>Keep downloading</source>
+        <translation>Weiter herunterladen</translation>
     </message>
 </context>
 <context>
