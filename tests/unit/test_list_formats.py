@@ -88,7 +88,7 @@ def test_url_list_keeps_the_urls_in_order(listed):
 
 def test_reads_an_input_file_as_aria2_writes_it():
     text = (
-        "# from aria2c --save-session\n"
+        "# written by aria2c\n"
         "https://a.example/f.iso\thttps://b.example/f.iso\n"
         "  dir=/srv/isos\n"
         "  out=fedora.iso\n"
@@ -149,7 +149,7 @@ def test_json_accepts_a_bare_array_of_urls():
 
 @pytest.mark.parametrize(
     ("name", "fmt"),
-    [("list.json", ListFormat.JSON), ("session.aria2", ListFormat.ARIA2), ("urls.txt", ListFormat.URLS)],
+    [("list.json", ListFormat.JSON), ("downloads.aria2", ListFormat.ARIA2), ("urls.txt", ListFormat.URLS)],
 )
 def test_format_follows_the_file_name(name, fmt):
     assert format_for_name(name) is fmt
