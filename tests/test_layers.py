@@ -15,7 +15,12 @@ PACKAGE = Path(__file__).resolve().parents[1] / "wherry"
 # first-party modules it may import, and third-party top-level packages.
 RULES: dict[str, tuple[set[str], set[str], set[str]]] = {
     "wherry.core": ({"wherry.core"}, set(), set()),
-    "wherry.engine": ({"wherry.core", "wherry.engine"}, {"wherry"}, {"aiohttp", "multidict", "yarl"}),
+    # engine may read checksum files with verify's parser (standard library only, no Qt).
+    "wherry.engine": (
+        {"wherry.core", "wherry.engine"},
+        {"wherry", "wherry.verify.checksum_files"},
+        {"aiohttp", "aiohttp_socks", "python_socks", "multidict", "yarl"},
+    ),
     "wherry.store": ({"wherry.core", "wherry.store"}, set(), {"peewee", "playhouse"}),
     "wherry.verify": ({"wherry.core", "wherry.verify"}, set(), set()),
     "wherry.verify.service": ({"wherry.core", "wherry.verify"}, set(), {"PySide6", "qasync"}),

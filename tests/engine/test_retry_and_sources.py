@@ -48,8 +48,8 @@ async def test_gives_up_after_the_retry_budget_with_one_sentence(harness, flaky_
     [
         (404, ErrorKind.NOT_FOUND),
         (410, ErrorKind.NOT_FOUND),
-        (401, ErrorKind.FORBIDDEN),
-        (403, ErrorKind.FORBIDDEN),
+        (401, ErrorKind.LOGIN_NEEDED),
+        (403, ErrorKind.LOGIN_NEEDED),
     ],
 )
 async def test_permanent_failures_are_not_retried(harness, flaky_server, status, kind):

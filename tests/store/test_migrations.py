@@ -62,12 +62,23 @@ def seed_v4(raw: sqlite3.Connection) -> set[str]:
     return ids
 
 
+def seed_v5(raw: sqlite3.Connection) -> set[str]:
+    """Version 5 added request headers (with credentials) and the checksum's source."""
+    ids = seed_v4(raw)
+    raw.execute(
+        'UPDATE jobs SET request_headers = \'{"headers": [["Authorization", "Bearer t"]],'
+        " \"secret\": []}', checksum_source = 'given'"
+    )
+    return ids
+
+
 # Data written by each released schema version. Adding step N+1 means adding seed_vN here.
 SEEDS: dict[int, Callable[[sqlite3.Connection], set[str]]] = {
     1: seed_v1,
     2: seed_v2,
     3: seed_v3,
     4: seed_v4,
+    5: seed_v5,
 }
 
 

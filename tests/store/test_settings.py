@@ -40,6 +40,7 @@ def test_every_setting_round_trips(repo: SqliteRepository) -> None:
         reuse_existing=False,
         link_existing=True,
         library_dirs=("/srv/isos", "/home/someone/models"),
+        proxy="socks5h://user:pw@proxy.example:1080",
     )
     assert all(getattr(changed, k) != getattr(Settings(), k) for k in Settings().to_dict())
     repo.save_settings(changed)

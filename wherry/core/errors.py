@@ -35,6 +35,7 @@ class ErrorKind(StrEnum):
     RATE_LIMITED = "rate-limited"
     NOT_FOUND = "not-found"
     FORBIDDEN = "forbidden"
+    LOGIN_NEEDED = "login-needed"  # 401/403 or a proxy's 407: credentials would let it go on
     TLS = "tls"
     HTTP = "http"
     SIZE_MISMATCH = "size-mismatch"

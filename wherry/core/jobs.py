@@ -197,6 +197,10 @@ class Job:
     actual_digest: str | None = None
     pieces: Pieces | None = None
     headers: tuple[tuple[str, str], ...] = ()  # see AddRequest.headers
+    secret_headers: tuple[str, ...] = ()  # lower-case names the person marked secret
+    # Where ``checksum`` came from: "given" by the person, or what the server published
+    # ("the Repr-Digest header", "the hub's X-Linked-Etag", "the checksum file URL", …).
+    checksum_source: str | None = None
     segments: list[Segment] = field(default_factory=list)
     error_kind: ErrorKind | None = None
     error_message: str | None = None
@@ -262,3 +266,9 @@ class AddRequest:
     # Cookie): sent only to the host of ``url``, never to mirrors or to another host after a
     # redirect.
     headers: tuple[tuple[str, str], ...] = ()
+    # Names of further headers in ``headers`` to treat as secret (Authorization, Cookie and
+    # credential-looking names always are; see core.headers).
+    secret_headers: tuple[str, ...] = ()
+    cookie_file: str | None = None  # a Netscape cookies.txt; its cookies for ``url`` are sent
+    checksum_url: str | None = None  # a SHA256SUMS-style file holding this file's digest
+    checksum_source: str | None = None  # where ``checksum`` came from, when not typed in

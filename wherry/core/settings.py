@@ -34,6 +34,9 @@ class Settings:
     reuse_existing: bool = True  # a job with a checksum first looks for the file on disk
     link_existing: bool = False  # …and hard-links it (same disk) instead of copying
     library_dirs: tuple[str, ...] = ()  # folders searched besides the download folder
+    # http://, https://, socks5:// or socks5h:// URL (credentials allowed); "" follows the
+    # HTTP_PROXY / HTTPS_PROXY / ALL_PROXY / NO_PROXY variables; "direct" uses none.
+    proxy: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         # Tuples become lists so the values are plain JSON.

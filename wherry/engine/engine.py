@@ -34,18 +34,23 @@ from wherry.core.events import (
     JobVerifying,
     Progress,
 )
-from wherry.core.jobs import AddRequest, Job, JobId, JobState, Mirror, Segment
+from wherry.core.headers import secret_names
+from wherry.core.jobs import AddRequest, ChecksumSpec, Job, JobId, JobState, Mirror, Segment
 from wherry.core.ports import JobRepository, LocalCopies, Verifier
 from wherry.core.settings import Settings
 from wherry.engine.breaker import CircuitBreaker
+from wherry.engine.checksum_lookup import checksum_from_url, find_checksum
+from wherry.engine.credentials import carry_credentials, request_credentials
 from wherry.engine.fetcher import CHUNK
 from wherry.engine.hosts import HostPool
 from wherry.engine.naming import sanitize_filename
 from wherry.engine.partfile import PartFile
 from wherry.engine.probe import probe
+from wherry.engine.proxies import ProxyChooser
 from wherry.engine.ratelimit import TokenBucket
 from wherry.engine.runner import MAX_CONNECTIONS, RunContext, Runner
 from wherry.engine.sizes import human_size
+from wherry.engine.transport import Transport
 
 __all__ = ["Engine", "validate_url"]
 
@@ -104,25 +109,30 @@ class Engine:
         self._waiters: dict[JobId, list[asyncio.Future[Job]]] = {}
         self._sources: dict[JobId, tuple[str, ...]] = {}
         self._session: aiohttp.ClientSession | None = None
+        self._transport: Transport | None = None
         self._closing = False
 
     # ---- start and stop ----------------------------------------------------------------------
 
     async def start(self) -> None:
         s = self.settings
-        # The host pool enforces the per-host cap and knows about it; the connector only pools.
-        connector = aiohttp.TCPConnector(limit=0, limit_per_host=0)
-        self._session = aiohttp.ClientSession(
-            connector=connector,
-            timeout=aiohttp.ClientTimeout(
-                total=None, sock_connect=s.connect_timeout, sock_read=s.stall_timeout
-            ),
-            # A download is the bytes as served: no transparent decompression, so sizes and
-            # ranges refer to the file itself.
-            auto_decompress=False,
-            headers={"User-Agent": f"Wherry/{__version__}", "Accept-Encoding": "identity"},
-            read_bufsize=CHUNK,
-        )
+
+        def new_session(connector: aiohttp.BaseConnector) -> aiohttp.ClientSession:
+            # The host pool enforces the per-host cap and knows about it; the connector only pools.
+            return aiohttp.ClientSession(
+                connector=connector,
+                timeout=aiohttp.ClientTimeout(
+                    total=None, sock_connect=s.connect_timeout, sock_read=s.stall_timeout
+                ),
+                # A download is the bytes as served: no transparent decompression, so sizes and
+                # ranges refer to the file itself.
+                auto_decompress=False,
+                headers={"User-Agent": f"Wherry/{__version__}", "Accept-Encoding": "identity"},
+                read_bufsize=CHUNK,
+            )
+
+        self._transport = Transport(new_session, ProxyChooser(s.proxy))
+        self._session = self._transport.session
         if self.manage_all and s.history_days > 0:
             # Finished downloads are remembered for history_days, then forgotten (files stay).
             forgotten = self.repository.purge_finished(timedelta(days=s.history_days))
@@ -149,9 +159,9 @@ class Engine:
             task.cancel()
         if tasks:
             await asyncio.wait([t for _, t in tasks], timeout=CLOSE_TIMEOUT)
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        if self._transport is not None:
+            await self._transport.close()
+            self._transport = self._session = None
 
     # ---- reading -----------------------------------------------------------------------------
 
@@ -225,7 +235,8 @@ class Engine:
     # ---- commands ----------------------------------------------------------------------------
 
     async def add(self, request: AddRequest) -> Job:
-        url = validate_url(request.url)
+        url, headers, secret = request_credentials(request)
+        url = validate_url(url)
         mirrors = [Mirror(validate_url(m), priority) for priority, m in enumerate(request.mirrors, 1)]
         directory = Path(request.directory).expanduser()
         try:
@@ -247,11 +258,17 @@ class Engine:
             overwrite=request.overwrite,
             checksum=request.checksum,
             pieces=request.pieces,
-            headers=request.headers,
+            headers=headers,
+            secret_headers=secret,
+            checksum_source=request.checksum_source or ("given" if request.checksum else None),
             connections=max(1, min(request.connections or self.settings.connections, MAX_CONNECTIONS)),
             position=max((j.position for j in self._jobs.values()), default=-1) + 1,
             state=JobState.PAUSED if request.start_paused else JobState.QUEUED,
         )
+        if job.checksum is None and request.checksum_url:
+            assert self._transport is not None
+            found = await checksum_from_url(self._transport, job, request.checksum_url)
+            job.checksum, job.checksum_source = found
         self.repository.save_job(job)
         self._jobs[job.id] = job
         self._order.append(job.id)
@@ -341,9 +358,9 @@ class Engine:
         had = job.bytes_done
         keep = had == 0 or job.total_size is None
         if not keep:
-            assert self._session is not None
+            assert self._transport is not None
             try:
-                remote = await probe(self._session, new)
+                remote = await probe(self._transport, new, job)
             except WherryError as error:
                 raise InputError(
                     error.kind, f"The new address could not be checked: {error.message}"
@@ -351,7 +368,10 @@ class Engine:
             keep = remote.total_size == job.total_size and _same_validator(
                 job, remote.strong_etag, remote.last_modified
             )
+        dropped = carry_credentials(job, new)
         job.url = new
+        if dropped:
+            self._note(job, dropped)
         if keep:
             message = f"The download now uses {new}" + (
                 f"; the {human_size(had)} already downloaded were kept." if had else "."
@@ -367,6 +387,36 @@ class Engine:
         self._note(job, message)
         self._emit(JobChanged(job_id, "url"))
         return message
+
+    async def find_checksum(self, request: AddRequest) -> tuple[ChecksumSpec, str]:
+        """The expected digest for what ``request`` would download, from a checksum file beside
+        it (or ``request.checksum_url``), and where it came from; InputError when none is found."""
+        assert self._transport is not None
+        url, headers, secret = request_credentials(request)
+        probe_job = Job(
+            url=validate_url(url),
+            directory=request.directory,
+            requested_name=request.filename,
+            headers=headers,
+            secret_headers=secret,
+        )
+        if request.checksum_url:
+            return await checksum_from_url(self._transport, probe_job, request.checksum_url)
+        return await find_checksum(self._transport, probe_job)
+
+    def replace_credentials(
+        self, job_id: JobId, headers: tuple[tuple[str, str], ...], secret: tuple[str, ...] = ()
+    ) -> None:
+        """Give a paused or failed job new request headers (a new token, a fresh cookie)."""
+        job = self._jobs[job_id]
+        if job_id in self._tasks or job.state in (JobState.FINISHED, JobState.CANCELLED):
+            raise InputError(ErrorKind.BAD_INPUT, "Pause the download before changing its credentials.")
+        marked = tuple(m.lower() for m in secret)
+        job.headers = tuple(headers)
+        job.secret_headers = tuple(sorted(set(secret_names(headers, marked)) | set(marked)))
+        self.repository.save_job(job)
+        self._note(job, f"The request headers were changed ({len(job.headers)} given).")
+        self._emit(JobChanged(job_id, "credentials"))
 
     def _busy_elsewhere(self, job: Job) -> bool:
         """Is another Wherry process writing this job's file right now (it holds the lock)?"""
@@ -405,6 +455,8 @@ class Engine:
 
     def update_settings(self, settings: Settings) -> None:
         self.settings = settings
+        if self._transport is not None:
+            self._transport.chooser = ProxyChooser(settings.proxy)
         self.breaker.threshold = settings.breaker_threshold
         self.breaker.cooldown = settings.breaker_cooldown
         self.hosts.cap = settings.max_connections_per_host
@@ -438,8 +490,10 @@ class Engine:
 
     def _context(self) -> RunContext:
         assert self._session is not None
+        assert self._transport is not None
         return RunContext(
             session=self._session,
+            transport=self._transport,
             repository=self.repository,
             verifier=self.verifier,
             settings=self.settings,

@@ -69,15 +69,21 @@ class Fetcher:
             if validator:
                 headers["If-Range"] = validator
         worker.received = 0
+        transport = runner.ctx.transport
         try:
-            async with runner.ctx.session.get(url, headers=headers) as response:
-                remote = describe(response)
+            # The job's own headers (credentials among them) are added per hop by the transport:
+            # secrets only where the job's URL points, never to a mirror or another host.
+            async with transport.get(
+                url, headers=headers, job_headers=job.headers, secret=job.secret_headers, given_for=job.url
+            ) as answer:
+                response = answer.response
+                remote = describe(response, answer.hops)
                 offset = await self._accept(remote, url, segment, position, asked_end, is_mirror)
                 if remote.status == 200:
                     asked_end = None  # the whole file is coming, whatever we asked for
                 await self._stream(response, worker, segment, offset, asked_end, url)
         except (aiohttp.ClientError, TimeoutError, ConnectionError) as exc:
-            raise translate_network_error(exc, url, worker.received) from exc
+            raise translate_network_error(exc, url, worker.received, transport.proxy_for(url)) from exc
 
     async def _accept(
         self,

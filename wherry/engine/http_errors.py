@@ -14,6 +14,8 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import aiohttp
+import aiohttp_socks
+import python_socks
 
 from wherry.core.errors import (
     ErrorKind,
@@ -60,9 +62,11 @@ def error_for_status(status: int, url: str, retry_after: str | None = None) -> W
     if status in (404, 410):
         return SourceError(ErrorKind.NOT_FOUND, f"{host} has no such file (HTTP {status}).")
     if status in (401, 403):
+        # The job and its bytes stay; new credentials (or a fresh link) let it continue.
         return SourceError(
-            ErrorKind.FORBIDDEN,
-            f"{host} refused access (HTTP {status}); the link may have expired or need a login.",
+            ErrorKind.LOGIN_NEEDED,
+            f"{host} wants a login or a token (HTTP {status}); "
+            "give new credentials or a fresh link to continue.",
         )
     if status == 429:
         return RetryableError(ErrorKind.RATE_LIMITED, f"{host} asked Wherry to slow down (HTTP 429).", wait)
@@ -71,12 +75,49 @@ def error_for_status(status: int, url: str, retry_after: str | None = None) -> W
     return SourceError(ErrorKind.HTTP, f"{host} answered with HTTP {status}, which is not a file.")
 
 
-def translate_network_error(exc: BaseException, url: str, received: int = 0) -> WherryError:
-    """Map an exception raised while talking to ``url`` to a Wherry error with one sentence."""
+def _proxy_error(exc: BaseException, host: str, proxy: str, after: str) -> WherryError | None:
+    """The sentence for a failure of the proxy itself, or None when the proxy is not to blame."""
+    where = _where(proxy)
+    port = urlsplit(proxy).port
+    named = f"{where}:{port}" if port else where
+    if isinstance(exc, aiohttp.ClientHttpProxyError):
+        if exc.status == 407:
+            return SourceError(
+                ErrorKind.LOGIN_NEEDED,
+                f"The proxy {named} wants a login (HTTP 407); "
+                "put the user and password in the proxy address.",
+            )
+        return RetryableError(
+            ErrorKind.NETWORK, f"The proxy {named} could not reach {host} (HTTP {exc.status})."
+        )
+    if isinstance(exc, aiohttp_socks.ProxyTimeoutError | python_socks.ProxyTimeoutError):
+        return RetryableError(ErrorKind.TIMEOUT, f"The proxy {named} did not answer in time.")
+    if isinstance(exc, aiohttp_socks.ProxyError | python_socks.ProxyError):
+        return RetryableError(ErrorKind.NETWORK, f"The proxy {named} could not reach {host} ({exc}).")
+    refused = (
+        aiohttp.ClientProxyConnectionError,
+        aiohttp_socks.ProxyConnectionError,
+        python_socks.ProxyConnectionError,
+    )
+    if isinstance(exc, refused):
+        return RetryableError(
+            ErrorKind.NETWORK, f"The proxy {named} refused the connection or is not running."
+        )
+    if isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientOSError | ConnectionError):
+        return RetryableError(ErrorKind.NETWORK, f"The connection through the proxy {named} dropped{after}.")
+    return None
+
+
+def translate_network_error(
+    exc: BaseException, url: str, received: int = 0, proxy: str | None = None
+) -> WherryError:
+    """Map an exception raised while talking to ``url`` (through ``proxy``) to a Wherry error."""
     host = _where(url)
     after = f" after {human_size(received)}" if received else ""
     if isinstance(exc, WherryError):
         return exc
+    if proxy is not None and (error := _proxy_error(exc, host, proxy, after)) is not None:
+        return error
     if isinstance(exc, aiohttp.ClientConnectorCertificateError | aiohttp.ServerFingerprintMismatch):
         return SourceError(ErrorKind.TLS, f"The TLS certificate of {host} could not be verified.")
     if isinstance(exc, aiohttp.ClientSSLError | ssl.SSLError):

@@ -13,6 +13,7 @@ from wherry.core.errors import WherryError
 from wherry.core.jobs import Segment
 from wherry.engine.http_errors import translate_disk_error
 from wherry.engine.probe import probe
+from wherry.engine.published import GIT_BLOB, hash_prefix
 
 if TYPE_CHECKING:
     from wherry.engine.runner import Runner
@@ -30,7 +31,9 @@ async def renamed_before_a_crash(runner: Runner) -> bool:
     if part.exists() or not target.is_file() or target.stat().st_size != job.total_size:
         return False
     if job.checksum is not None:
-        hasher = await runner.ctx.verifier.hash_prefix(target, job.checksum.algorithm, job.total_size)
+        hasher = await hash_prefix(
+            runner.ctx.verifier, target, job.checksum.algorithm, job.total_size, job.total_size
+        )
         if hasher.hexdigest() != job.checksum.hexdigest:
             return False
         job.actual_digest = job.checksum.hexdigest
@@ -43,8 +46,10 @@ async def reuse_copy(runner: Runner) -> bool:
     job, ctx = runner.job, runner.ctx
     if job.checksum is None or ctx.copies is None or not ctx.settings.reuse_existing or job.bytes_done:
         return False
+    if job.checksum.algorithm == GIT_BLOB:
+        return False  # the library's index knows plain digests, not git blob ids
     try:
-        remote = await probe(ctx.session, job.url)
+        remote = await probe(ctx.transport, job.url, job)
     except WherryError:
         return False  # the download itself will meet the problem and report it
     if remote.total_size is None:

@@ -7,12 +7,18 @@ probe, so servers that refuse HEAD or lie in it cost nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-import aiohttp
 from aiohttp import ClientResponse
+
+from wherry.engine.published import Published, published
+
+if TYPE_CHECKING:
+    from wherry.core.jobs import Job
+    from wherry.engine.transport import Hop, Transport
 
 __all__ = ["ContentRange", "RemoteFile", "describe", "parse_content_range", "probe", "url_filename"]
 
@@ -41,6 +47,7 @@ class RemoteFile:
     final_url: str
     retry_after: str | None = None
     digest: str | None = None  # RFC 9530 Repr-Digest (or RFC 3230 Digest), compared between mirrors
+    published: Published | None = None  # the digest (and size) the server vouches for
 
     @property
     def strong_etag(self) -> str | None:
@@ -77,7 +84,8 @@ def url_filename(url: str) -> str | None:
     return unquote(tail) or None
 
 
-def describe(response: ClientResponse) -> RemoteFile:
+def describe(response: ClientResponse, hops: Sequence[Hop] = ()) -> RemoteFile:
+    """``hops`` are the redirecting answers that led to ``response`` (engine.transport)."""
     headers = response.headers
     content_range = parse_content_range(headers.get("Content-Range")) if response.status == 206 else None
     content_length = _int_header(headers, "Content-Length")
@@ -106,19 +114,32 @@ def describe(response: ClientResponse) -> RemoteFile:
         final_url=str(response.url),
         retry_after=headers.get("Retry-After"),
         digest=headers.get("Repr-Digest") or headers.get("Digest") or None,
+        published=published([(h.url, h.headers) for h in hops], headers, str(response.url)),
     )
 
 
-async def probe(session: aiohttp.ClientSession, url: str) -> RemoteFile:
-    """Ask for the first byte only: enough to learn size, ranges and validators cheaply."""
+async def probe(transport: Transport, url: str, job: Job | None = None) -> RemoteFile:
+    """Ask for the first byte only: enough to learn size, ranges and validators cheaply.
+
+    With ``job``, its headers go along as they would for the download (secrets to its own host).
+    """
+    import aiohttp
+
     from wherry.engine.http_errors import error_for_status, translate_network_error
 
     try:
-        async with session.get(url, headers={"Range": "bytes=0-0"}) as response:
-            remote = describe(response)
+        async with transport.get(
+            url,
+            headers={"Range": "bytes=0-0"},
+            job_headers=job.headers if job else (),
+            secret=job.secret_headers if job else (),
+            given_for=job.url if job else url,
+        ) as answer:
+            response = answer.response
+            remote = describe(response, answer.hops)
             if remote.status not in (200, 206):
                 raise error_for_status(remote.status, url, remote.retry_after)
             response.close()  # a 200 would send the whole file; one header is all we wanted
             return remote
     except (aiohttp.ClientError, TimeoutError, ConnectionError) as exc:
-        raise translate_network_error(exc, url) from exc
+        raise translate_network_error(exc, url, proxy=transport.proxy_for(url)) from exc

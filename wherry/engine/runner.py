@@ -11,7 +11,6 @@ normally when the file sits complete at its final path.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import shutil
 import statistics
@@ -19,7 +18,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
 
 import aiohttp
 
@@ -52,10 +50,12 @@ from wherry.engine.planner import (
 )
 from wherry.engine.prefix_hash import PrefixHasher
 from wherry.engine.probe import RemoteFile, url_filename
+from wherry.engine.published import adopt_published, hash_prefix, new_hasher
 from wherry.engine.ratelimit import TokenBucket
 from wherry.engine.retry import RetryPolicy
 from wherry.engine.sizes import human_size
 from wherry.engine.stats import SpeedMeter
+from wherry.engine.transport import Transport
 
 __all__ = ["MAX_CONNECTIONS", "RunContext", "Runner", "Worker"]
 
@@ -83,6 +83,7 @@ class RunContext:
     """What a runner borrows from its engine."""
 
     session: aiohttp.ClientSession
+    transport: Transport  # proxies and redirects; every request of a job goes through it
     repository: JobRepository
     verifier: Verifier
     settings: Settings
@@ -373,6 +374,11 @@ class Runner:
         self.decide_name(remote)
         self.check_space(self.job.total_size)
         self._primary_digest = remote.digest
+        if adopt_published(self.job, remote) and self.job.bytes_done == 0 and self.hash is None:
+            # A digest the server vouches for is checked like a given one, hashed as bytes arrive.
+            checksum = self.job.checksum
+            assert checksum is not None
+            self._hash_seed = (new_hasher(checksum.algorithm, self.job.total_size), 0)
         if split and self._group is not None and self.job.total_size:
             min_split = self.ctx.settings.min_split_size
             if self._ordered():
@@ -498,10 +504,11 @@ class Runner:
             return
         prefix = contiguous_prefix(self.job.segments)
         path = self.job.part_path
+        total = self.job.total_size
         if prefix == 0 or path is None or not path.exists():
-            self._hash_seed = (cast(Hasher, hashlib.new(algorithm)), 0)
+            self._hash_seed = (new_hasher(algorithm, total), 0)
         else:
-            self._hash_seed = (await self.ctx.verifier.hash_prefix(path, algorithm, prefix), prefix)
+            self._hash_seed = (await hash_prefix(self.ctx.verifier, path, algorithm, prefix, total), prefix)
 
     def _hash_algorithm(self) -> str | None:
         """The checksum's algorithm; else SHA-256 when every download gets a digest; else none."""

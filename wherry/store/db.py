@@ -7,6 +7,7 @@ queue behind each other for up to ``BUSY_TIMEOUT`` seconds instead of failing at
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import time
@@ -25,6 +26,7 @@ __all__ = [
     "database_proxy",
     "enable_wal",
     "is_corruption",
+    "make_private",
     "open_database",
     "set_aside",
     "sqlite_error",
@@ -174,10 +176,12 @@ def open_database(path: Path) -> tuple[SqliteDatabase, str | None]:
     not a Wherry job list, or was made by a newer Wherry.
     """
     _check_path(path)
+    make_private(path)
     try:
         return _open_checked(path), None
     except _Damaged:
         aside = set_aside(path)
+        make_private(path)
     notice = f"The job list was damaged and has been set aside as {aside.name}; Wherry started a new one."
     try:
         return _open_checked(path), notice
@@ -187,9 +191,31 @@ def open_database(path: Path) -> tuple[SqliteDatabase, str | None]:
         ) from exc
 
 
+def make_private(path: Path) -> None:
+    """Let only the user read the job list (0600) and its folder (0700): jobs hold credentials.
+
+    The file is created empty here, before SQLite opens it, so it never exists with wider
+    rights; SQLite gives its -wal and -shm files the database file's mode.
+    """
+    try:
+        os.chmod(path.parent, 0o700)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        os.chmod(path, 0o600)
+        for suffix in _COMPANIONS:
+            companion = Path(f"{path}{suffix}")
+            if companion.exists():
+                os.chmod(companion, 0o600)
+    except OSError as exc:
+        # A file system without Unix modes (a FAT stick) cannot do this; the job list still works.
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EROFS):
+            raise StoreError(
+                ErrorKind.PERMISSION, f"Wherry could not make its job list {path} private ({exc.strerror})."
+            ) from exc
+
+
 def _check_path(path: Path) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(
             ErrorKind.FILESYSTEM,

@@ -147,11 +147,19 @@ def _add_transfers(db: SqliteDatabase) -> None:
     _sql(db, "CREATE INDEX transfers_by_time ON transfers (at)")
 
 
+def _add_request_headers(db: SqliteDatabase) -> None:
+    # JSON {"headers": [[name, value], …], "secret": [name, …]}: credentials among them, which is
+    # why the database file is private to its user (see db.make_private).
+    _sql(db, "ALTER TABLE jobs ADD COLUMN request_headers TEXT")
+    _sql(db, "ALTER TABLE jobs ADD COLUMN checksum_source TEXT")
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "jobs, mirrors, segments, history and settings", _create_schema),
     Step(2, "a speed limit per job", _add_speed_limit),
     Step(3, "piece digests per job", _add_pieces),
     Step(4, "a ledger of transfers for the statistics", _add_transfers),
+    Step(5, "request headers per job and where its checksum came from", _add_request_headers),
 )
 
 CURRENT_VERSION = len(STEPS)

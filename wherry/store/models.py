@@ -78,6 +78,8 @@ class JobRow(BaseRow):
     connections = IntegerField()
     speed_limit = IntegerField(default=0)
     pieces = TextField(null=True)
+    request_headers = TextField(null=True)
+    checksum_source = TextField(null=True)
     position = IntegerField()
     total_size = IntegerField(null=True)
     etag = TextField(null=True)

@@ -238,6 +238,8 @@ def _job_columns(job: Job) -> dict[str, Any]:
         "connections": job.connections,
         "speed_limit": job.speed_limit,
         "pieces": _pieces_json(job.pieces),
+        "request_headers": _headers_json(job),
+        "checksum_source": job.checksum_source,
         "position": job.position,
         "total_size": job.total_size,
         "etag": job.etag,
@@ -269,6 +271,8 @@ def _job_from_row(row: JobRow, mirrors: list[Mirror], segments: list[Segment]) -
         connections=row.connections,
         speed_limit=row.speed_limit,
         pieces=_pieces_from(row.pieces),
+        **_headers_from(row.request_headers),
+        checksum_source=row.checksum_source,
         position=row.position,
         total_size=row.total_size,
         etag=row.etag,
@@ -316,3 +320,20 @@ def _pieces_from(text: str | None) -> Pieces | None:
         return Pieces(str(data["algorithm"]), int(data["length"]), tuple(str(h) for h in data["hashes"]))
     except (ValueError, KeyError, TypeError):
         return None  # unreadable piece digests only lose the early check; the file hash remains
+
+
+def _headers_json(job: Job) -> str | None:
+    if not job.headers and not job.secret_headers:
+        return None
+    return json.dumps({"headers": [list(pair) for pair in job.headers], "secret": list(job.secret_headers)})
+
+
+def _headers_from(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        data = json.loads(text)
+        headers = tuple((str(name), str(value)) for name, value in data["headers"])
+        return {"headers": headers, "secret_headers": tuple(str(n) for n in data.get("secret", ()))}
+    except (ValueError, KeyError, TypeError):
+        return {}  # the download goes on without them; the server will say if it needs a login

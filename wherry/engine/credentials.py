@@ -1,0 +1,154 @@
+"""Which of a job's headers go to which URL, and credentials found beside the request.
+
+Secret headers (core.headers.is_secret) go only to the origin they were given for: the same
+scheme, host and port as the job's own URL. A redirect to another host (a signed CDN link) or a
+mirror gets the job's other headers but none of its secrets, so a token can never follow a link
+to a server it was not meant for. Going from https to http is a different origin as well.
+"""
+
+from __future__ import annotations
+
+import io
+import netrc
+import os
+import urllib.request
+from http.cookiejar import LoadError, MozillaCookieJar
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from wherry.core.errors import ErrorKind, InputError
+from wherry.core.headers import Headers, basic_auth, is_secret, secret_names, split_userinfo
+from wherry.core.jobs import AddRequest, Job
+
+__all__ = [
+    "carry_credentials",
+    "cookie_header",
+    "headers_for",
+    "netrc_auth",
+    "origin",
+    "read_cookie_file",
+    "request_credentials",
+    "same_origin",
+]
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_MAGIC = "# Netscape HTTP Cookie File"
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or _DEFAULT_PORTS.get(scheme)
+
+
+def same_origin(a: str, b: str) -> bool:
+    return origin(a) == origin(b)
+
+
+def headers_for(url: str, given_for: str, headers: Headers, marked: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The job's headers that may be sent to ``url``; ``given_for`` is the job's own URL."""
+    trusted = same_origin(url, given_for)
+    return [(name, value) for name, value in headers if trusted or not is_secret(name, marked)]
+
+
+def netrc_auth(url: str, path: str | None = None) -> tuple[str, str] | None:
+    """HTTP Basic's Authorization header from ``~/.netrc`` (or $NETRC) for ``url``'s host.
+
+    A missing or unreadable file means no credentials, as for curl --netrc-optional.
+    """
+    where = path or os.environ.get("NETRC") or str(Path.home() / ".netrc")
+    host = urlsplit(url).hostname
+    if not host or not os.path.isfile(where):
+        return None
+    try:
+        entry = netrc.netrc(where).authenticators(host)
+    except (OSError, netrc.NetrcParseError):
+        return None
+    if entry is None:
+        return None
+    login, account, password = entry
+    return basic_auth(login or account or "", password or "")
+
+
+def read_cookie_file(path: str) -> MozillaCookieJar:
+    """Load a Netscape cookies.txt (what browser exporters and ``curl -c`` write).
+
+    The standard library's parser wants the magic first line, which several exporters leave
+    out, and keeps a CR of Windows line ends in the value; both are smoothed over here.
+    """
+    try:
+        text = Path(path).expanduser().read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise InputError(
+            ErrorKind.BAD_INPUT, f"Could not read the cookie file {path}: {exc.strerror}."
+        ) from exc
+    lines = text.splitlines()
+    if not lines or not MozillaCookieJar.magic_re.search(lines[0]):
+        lines.insert(0, _MAGIC)
+    jar = MozillaCookieJar()
+    try:
+        # _really_load is the parser behind load(); it takes a file object, so the cleaned text
+        # is parsed without writing it anywhere. Session cookies (expiry 0) are what a browser
+        # holds right now, so they are kept.
+        jar._really_load(io.StringIO("\n".join(lines) + "\n"), path, True, False)  # type: ignore[attr-defined]
+    except (LoadError, ValueError) as exc:
+        raise InputError(
+            ErrorKind.BAD_INPUT, f"The cookie file {path} is not in the Netscape cookies.txt format."
+        ) from exc
+    return jar
+
+
+def cookie_header(jar: MozillaCookieJar, url: str) -> str | None:
+    """The Cookie header value a browser would send to ``url`` from ``jar`` (domain, path, secure)."""
+    request = urllib.request.Request(url)
+    jar.add_cookie_header(request)
+    return request.get_header("Cookie")
+
+
+def request_credentials(request: AddRequest) -> tuple[str, Headers, tuple[str, ...]]:
+    """The URL to store (without userinfo), the headers to send, and which of them are secret.
+
+    Gathered here so every front door gets the same: ``user:password@`` in the URL becomes HTTP
+    Basic (and leaves the URL, so it is never shown or logged), a cookie file gives the cookies
+    it holds for this URL, and ``~/.netrc`` answers when nothing else gave an Authorization.
+    """
+    url, userinfo = split_userinfo(request.url.strip())
+    headers = list(request.headers)
+    names = {name.lower() for name, _ in headers}
+    if userinfo is not None and "authorization" not in names:
+        headers.append(basic_auth(*userinfo))
+        names.add("authorization")
+    if request.cookie_file:
+        found = cookie_header(read_cookie_file(request.cookie_file), url)
+        if found:
+            given = [value for name, value in headers if name.lower() == "cookie"]
+            headers = [(n, v) for n, v in headers if n.lower() != "cookie"]
+            headers.append(("Cookie", "; ".join([*given, found])))
+            names.add("cookie")
+    if "authorization" not in names:
+        auth = netrc_auth(url)
+        if auth is not None:
+            headers.append(auth)
+    marked = tuple(m.lower() for m in request.secret_headers)
+    return url, tuple(headers), tuple(sorted(set(secret_names(headers, marked)) | set(marked)))
+
+
+def carry_credentials(job: Job, new_url: str) -> str | None:
+    """Before ``job`` moves to ``new_url``: drop its secrets if that is another origin.
+
+    Returns the history line saying so, or None when nothing was dropped.
+    """
+    if same_origin(job.url, new_url):
+        return None
+    kept = tuple((n, v) for n, v in job.headers if not is_secret(n, job.secret_headers))
+    if len(kept) == len(job.headers):
+        return None
+    job.headers = kept
+    return (
+        f"The credentials given for {origin(job.url)[1]} were not carried over to "
+        f"{origin(new_url)[1]}; use Change credentials to give its own."
+    )
