@@ -12,9 +12,11 @@ from pathlib import Path
 
 from wherry import paths
 from wherry.core.events import EventSink
+from wherry.core.headers import split_userinfo
 from wherry.core.jobs import AddRequest, Job, JobState
 from wherry.core.settings import Settings
 from wherry.engine import Engine
+from wherry.engine.credentials import request_credentials
 from wherry.store import SqliteRepository, open_store
 from wherry.verify.copies import FinderCopies
 from wherry.verify.hashing import ExecutorVerifier
@@ -62,7 +64,7 @@ async def headless_engine(
 
 def _same_request(job: Job, request: AddRequest) -> bool:
     return (
-        job.url == request.url.strip()
+        job.url == split_userinfo(request.url.strip())[0]
         and Path(job.directory) == Path(request.directory).resolve()
         and job.requested_name == request.filename
     )
@@ -86,6 +88,10 @@ async def start_or_resume(engine: Engine, request: AddRequest) -> tuple[Job, boo
     if job.state is JobState.FINISHED and job.target is not None and job.target.exists():
         return job, False
     if job.checksum is None and request.checksum is not None:
-        job.checksum = request.checksum
+        job.checksum, job.checksum_source = request.checksum, "given"
+    _, headers, secret = request_credentials(request)
+    if headers and (headers, secret) != (job.headers, job.secret_headers):
+        # Asked again with a fresh token or cookie: the stored ones are replaced.
+        engine.replace_credentials(job.id, headers, secret)
     await engine.resume(job.id)
     return job, True

@@ -137,6 +137,13 @@ class FaultPlan:
     extra_headers: Mapping[str, str] | Sequence[tuple[str, str]] = field(default_factory=dict)
     """Added to every response for this path; pairs allow a header twice."""
 
+    require_headers: Mapping[str, str] = field(default_factory=dict)
+    """Request headers that must be present with exactly these values, or the answer is 401 (a
+    login the server wants: `{"Authorization": "Bearer t"}`). Checked before redirects."""
+    reject_headers: Sequence[str] = ()
+    """A request carrying any of these headers (by name) is answered 400 and recorded: a host
+    that must never see them, such as a CDN a token must not leak to."""
+
 
 @dataclass(frozen=True)
 class Recorded:
@@ -263,8 +270,9 @@ def _header_is_legal(text: str) -> bool:
 class FlakyServer:
     """An HTTP server on 127.0.0.1 with per-path faults; thread-safe to drive from any thread."""
 
-    def __init__(self, *, chunk_size: int = 16 * 1024) -> None:
+    def __init__(self, *, chunk_size: int = 16 * 1024, host: str = "127.0.0.1") -> None:
         self._chunk_size = chunk_size
+        self.host = host  # another loopback address (127.0.0.2) stands for another host
         self._cond = threading.Condition()
         self._resources: dict[str, _Resource] = {}
         self._log: list[_Entry] = []
@@ -339,7 +347,7 @@ class FlakyServer:
         )
         await runner.setup()
         self._runner = runner
-        site = web.TCPSite(runner, "127.0.0.1", 0)
+        site = web.TCPSite(runner, self.host, 0)
         await site.start()
         self.port = runner.addresses[0][1]
 
@@ -356,7 +364,7 @@ class FlakyServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def url(self, path: str) -> str:
         if path.startswith(("http://", "https://")):
@@ -503,6 +511,10 @@ class FlakyServer:
                 )
                 if request.method not in ("GET", "HEAD"):
                     early = (405, [("Allow", "GET, HEAD")])
+                elif any(name in request.headers for name in plan.reject_headers):
+                    early = (400, [])
+                elif any(request.headers.get(k) != v for k, v in plan.require_headers.items()):
+                    early = (401, [("WWW-Authenticate", 'Bearer realm="test"')])
                 else:
                     early = self._early_answer(res, is_get)
                 body, etag, last_modified = res.body, res.etag, res.last_modified

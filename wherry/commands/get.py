@@ -36,6 +36,44 @@ def register(subparsers: Any) -> None:
     parser.add_argument("-c", "--connections", type=int, metavar="N", help="connections per download (1-32)")
     parser.add_argument("--overwrite", action="store_true", help="replace FILE once the new one is complete")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors and the saved path")
+    login = parser.add_argument_group("logins, proxies and published checksums")
+    login.add_argument(
+        "-H",
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="send this header (repeatable); Authorization, Cookie and key/token names stay secret",
+    )
+    login.add_argument(
+        "--secret-header",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="treat the header NAME as secret too: sent only to the URL's own host, always masked",
+    )
+    login.add_argument(
+        "--cookies", metavar="FILE", help="send the cookies for the URL from a Netscape cookies.txt"
+    )
+    login.add_argument("--cookie", metavar="'A=B; C=D'", help="send these cookies")
+    login.add_argument(
+        "-u",
+        "--user",
+        metavar="NAME[:PASSWORD]",
+        help="HTTP Basic login (asked for when no password is given); a URL's user:password@ works too, "
+        "and ~/.netrc is read when neither is given",
+    )
+    login.add_argument(
+        "--proxy",
+        metavar="URL",
+        help="http://, https://, socks5:// or socks5h:// proxy for this run "
+        "(default: the setting, else HTTP_PROXY/HTTPS_PROXY/ALL_PROXY/NO_PROXY); 'direct' for none",
+    )
+    login.add_argument(
+        "--checksum-url",
+        metavar="URL",
+        help="read the expected digest from this SHA256SUMS-style file (the line naming the file)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

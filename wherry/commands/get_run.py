@@ -11,8 +11,10 @@ from pathlib import Path
 from wherry.commands.get import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from wherry.commands.reporter import Reporter
 from wherry.core.errors import ErrorKind, InputError, StoreError
+from wherry.core.headers import basic_auth, parse_cookie_pairs, parse_header
 from wherry.core.jobs import AddRequest, ChecksumSpec, Job, JobState, Pieces
 from wherry.engine import Engine
+from wherry.engine.proxies import DIRECT, check_proxy_url
 from wherry.headless import configure_logging, headless_engine, open_repository, start_or_resume
 
 __all__ = ["build_requests", "get"]
@@ -37,6 +39,7 @@ def _metalink_requests(path: str, directory: str, args: argparse.Namespace) -> l
     from wherry.verify.metalink import ordered_urls, read_metalink
 
     requests = []
+    headers, secret = request_headers(args)
     for entry in read_metalink(path).files:
         urls = ordered_urls(entry)
         if not urls:
@@ -52,6 +55,10 @@ def _metalink_requests(path: str, directory: str, args: argparse.Namespace) -> l
                 mirrors=tuple(urls[1:]),
                 connections=args.connections,
                 pieces=Pieces(pieces.algorithm, pieces.length, pieces.hashes) if pieces else None,
+                headers=headers,
+                secret_headers=secret,
+                cookie_file=getattr(args, "cookies", None),
+                checksum_source="the metalink" if entry.checksum else None,
             )
         )
     return requests
@@ -87,6 +94,7 @@ def build_requests(args: argparse.Namespace) -> list[AddRequest]:
         directory, filename = str(target.parent), target.name
     else:
         directory, filename = str(Path(args.dir or ".").expanduser().absolute()), None
+    headers, secret = request_headers(args)
     return [
         AddRequest(
             url=url,
@@ -96,9 +104,37 @@ def build_requests(args: argparse.Namespace) -> list[AddRequest]:
             checksum=checksum,
             mirrors=tuple(args.mirror),
             connections=args.connections,
+            headers=headers,
+            secret_headers=secret,
+            cookie_file=getattr(args, "cookies", None),
+            checksum_url=getattr(args, "checksum_url", None),
         )
         for url in urls
     ]
+
+
+def request_headers(args: argparse.Namespace) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """--header, --cookie and --user as request headers, and the names marked secret."""
+    headers = [parse_header(text) for text in getattr(args, "header", [])]
+    cookie = getattr(args, "cookie", None)
+    if cookie:
+        pairs = parse_cookie_pairs(cookie)
+        headers.append(("Cookie", "; ".join(f"{name}={value}" for name, value in pairs)))
+    user = getattr(args, "user", None)
+    if user:
+        name, sep, password = user.partition(":")
+        if not sep:
+            password = _ask_password(name)
+        headers.append(basic_auth(name, password))
+    return tuple(headers), tuple(n.strip().lower() for n in getattr(args, "secret_header", []))
+
+
+def _ask_password(user: str) -> str:
+    import getpass
+
+    if not sys.stdin.isatty():
+        raise InputError(ErrorKind.BAD_INPUT, f"Give the password as --user {user}:PASSWORD.")
+    return getpass.getpass(f"Password for {user}: ")
 
 
 def _without_metalinks(args: argparse.Namespace) -> argparse.Namespace:
@@ -119,6 +155,9 @@ async def get(args: argparse.Namespace) -> int:
     configure_logging()
     try:
         requests = build_requests(args)
+        proxy = getattr(args, "proxy", None)
+        if proxy and proxy.strip().lower() != DIRECT:
+            proxy = check_proxy_url(proxy)
     except InputError as error:
         _error(error.message)
         return EXIT_USAGE
@@ -138,7 +177,10 @@ async def get(args: argparse.Namespace) -> int:
     try:
         engine_ref: list[Engine] = []
         reporter = Reporter(lambda job_id: engine_ref[0].job(job_id), quiet=args.quiet)
-        async with headless_engine(repository, reporter.event) as engine:
+        settings = repository.load_settings()
+        if proxy:
+            settings = settings.with_changes(proxy=proxy)
+        async with headless_engine(repository, reporter.event, settings) as engine:
             engine_ref.append(engine)
             for request in requests:
                 try:

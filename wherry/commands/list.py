@@ -37,6 +37,9 @@ def run(args: argparse.Namespace) -> int:
         total = human_size(job.total_size) if job.total_size is not None else "?"
         done = human_size(job.bytes_done)
         line = f"{job.id[:8]}  {job.state.value:<9}  {done:>10} / {total:<10}  {job.display_name}"
+        if job.checksum is not None:
+            # Where the expected digest came from: typed in, a metalink, or what the server published.
+            line += f"  [{job.checksum.algorithm} {job.checksum_origin}]"
         if job.error_message and job.state.value in ("failed", "paused"):
             line += f"  ({job.error_message})"
         print(line)

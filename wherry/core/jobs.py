@@ -240,6 +240,15 @@ class Job:
         return [self.url, *(m.url for m in alive if m.url != self.url)]
 
     @property
+    def checksum_origin(self) -> str | None:
+        """Where the expected digest came from, for people: "given with the download", "from …"."""
+        if self.checksum is None:
+            return None
+        if self.checksum_source in (None, "given"):
+            return "given with the download"
+        return f"from {self.checksum_source}"
+
+    @property
     def display_name(self) -> str:
         if self.filename:
             return self.filename

@@ -78,7 +78,9 @@ def read_cookie_file(path: str) -> MozillaCookieJar:
     """Load a Netscape cookies.txt (what browser exporters and ``curl -c`` write).
 
     The standard library's parser wants the magic first line, which several exporters leave
-    out, and keeps a CR of Windows line ends in the value; both are smoothed over here.
+    out, keeps a CR of Windows line ends in the value, and stops (with a warning) at a line
+    whose subdomain flag disagrees with the domain's leading dot; and it takes a session
+    cookie's expiry 0 for 1970. All four are smoothed over.
     """
     try:
         text = Path(path).expanduser().read_text(encoding="utf-8", errors="replace")
@@ -86,7 +88,7 @@ def read_cookie_file(path: str) -> MozillaCookieJar:
         raise InputError(
             ErrorKind.BAD_INPUT, f"Could not read the cookie file {path}: {exc.strerror}."
         ) from exc
-    lines = text.splitlines()
+    lines = [_consistent(line) for line in text.splitlines()]
     if not lines or not MozillaCookieJar.magic_re.search(lines[0]):
         lines.insert(0, _MAGIC)
     jar = MozillaCookieJar()
@@ -100,6 +102,25 @@ def read_cookie_file(path: str) -> MozillaCookieJar:
             ErrorKind.BAD_INPUT, f"The cookie file {path} is not in the Netscape cookies.txt format."
         ) from exc
     return jar
+
+
+def _consistent(line: str) -> str:
+    """Make the include-subdomains flag agree with the domain's leading dot, as curl reads it:
+    TRUE means the cookie is for subdomains too, which the standard library spells ``.domain``."""
+    prefix = "#HttpOnly_" if line.startswith("#HttpOnly_") else ""
+    fields = line[len(prefix) :].split("\t")
+    if len(fields) != 7 or (line.startswith("#") and not prefix):
+        return line
+    domain, flag = fields[0], fields[1].upper()
+    if flag == "TRUE" and not domain.startswith("."):
+        fields[0] = "." + domain
+    elif flag != "TRUE" and domain.startswith("."):
+        fields[1] = "TRUE"
+    else:
+        fields[1] = flag
+    if fields[4].strip() == "0":
+        fields[4] = ""  # curl and exporters write a session cookie's expiry as 0; Python reads "" so
+    return prefix + "\t".join(fields)
 
 
 def cookie_header(jar: MozillaCookieJar, url: str) -> str | None:
