@@ -47,7 +47,8 @@ async def test_headers_go_to_the_server_and_survive_a_restart(harness: Harness, 
     assert Path(done.target).read_bytes() == body
     last = flaky_server.requests_for("/gated.bin", "GET")[-1]
     assert last.headers["Authorization"] == TOKEN[1]
-    assert last.range is not None and not last.range.startswith("bytes=0-")
+    assert last.range is not None
+    assert not last.range.startswith("bytes=0-")
 
 
 async def test_a_redirect_to_another_host_carries_no_secret(
@@ -101,7 +102,8 @@ async def test_login_needed_keeps_the_bytes_and_new_credentials_continue(
     assert failed.state is JobState.FAILED
     assert failed.error_kind is ErrorKind.LOGIN_NEEDED
     assert "wants a login or a token (HTTP 401)" in (failed.error_message or "")
-    assert failed.part_path is not None and failed.part_path.stat().st_size >= had
+    assert failed.part_path is not None
+    assert failed.part_path.stat().st_size >= had
 
     engine.replace_credentials(job.id, (("Authorization", "Bearer new"),))
     await engine.resume(job.id)
