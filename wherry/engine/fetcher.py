@@ -17,7 +17,7 @@ import aiohttp
 
 from wherry.core.errors import ErrorKind, JobError, RetryableError, SourceError
 from wherry.core.jobs import Segment
-from wherry.engine.http_errors import error_for_status, translate_network_error
+from wherry.engine.http_errors import NETWORK_ERRORS, error_for_status, translate_network_error
 from wherry.engine.probe import RemoteFile, describe
 from wherry.engine.sizes import human_size
 
@@ -82,7 +82,7 @@ class Fetcher:
                 if remote.status == 200:
                     asked_end = None  # the whole file is coming, whatever we asked for
                 await self._stream(response, worker, segment, offset, asked_end, url)
-        except (aiohttp.ClientError, TimeoutError, ConnectionError) as exc:
+        except NETWORK_ERRORS as exc:
             raise translate_network_error(exc, url, worker.received, transport.proxy_for(url)) from exc
 
     async def _accept(

@@ -27,7 +27,27 @@ from wherry.core.errors import (
 )
 from wherry.engine.sizes import human_size
 
-__all__ = ["error_for_status", "parse_retry_after", "translate_disk_error", "translate_network_error"]
+__all__ = [
+    "PROXY_ERRORS",
+    "error_for_status",
+    "parse_retry_after",
+    "translate_disk_error",
+    "translate_network_error",
+]
+
+# What aiohttp-socks raises for a SOCKS proxy's own failures (not aiohttp.ClientError subclasses).
+PROXY_ERRORS: tuple[type[Exception], ...] = (
+    asyncio.IncompleteReadError,
+    aiohttp_socks.ProxyError,
+    aiohttp_socks.ProxyConnectionError,
+    aiohttp_socks.ProxyTimeoutError,
+    python_socks.ProxyError,
+    python_socks.ProxyConnectionError,
+    python_socks.ProxyTimeoutError,
+)
+
+# Everything a request may raise that translate_network_error turns into a sentence.
+NETWORK_ERRORS: tuple[type[Exception], ...] = (aiohttp.ClientError, TimeoutError, OSError, *PROXY_ERRORS)
 
 # Retry-After beyond this is treated as "not today": the retry budget decides instead.
 _MAX_RETRY_AFTER = 3600.0
@@ -68,6 +88,11 @@ def error_for_status(status: int, url: str, retry_after: str | None = None) -> W
             f"{host} wants a login or a token (HTTP {status}); "
             "give new credentials or a fresh link to continue.",
         )
+    if status == 407:
+        return SourceError(
+            ErrorKind.LOGIN_NEEDED,
+            "The proxy wants a login (HTTP 407); put the user and password in the proxy address.",
+        )
     if status == 429:
         return RetryableError(ErrorKind.RATE_LIMITED, f"{host} asked Wherry to slow down (HTTP 429).", wait)
     if status == 408 or status >= 500:
@@ -103,7 +128,18 @@ def _proxy_error(exc: BaseException, host: str, proxy: str, after: str) -> Wherr
         return RetryableError(
             ErrorKind.NETWORK, f"The proxy {named} refused the connection or is not running."
         )
-    if isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientOSError | ConnectionError):
+    if isinstance(exc, asyncio.IncompleteReadError):
+        # A SOCKS proxy hangs up during the handshake when it refuses the login.
+        return RetryableError(
+            ErrorKind.NETWORK, f"The proxy {named} broke off the connection; check the login in its address."
+        )
+    dropped = (
+        aiohttp.ServerDisconnectedError,
+        aiohttp.ClientPayloadError,
+        aiohttp.ClientOSError,
+        ConnectionError,
+    )
+    if isinstance(exc, dropped):
         return RetryableError(ErrorKind.NETWORK, f"The connection through the proxy {named} dropped{after}.")
     return None
 

@@ -24,9 +24,9 @@ from aiohttp_socks import ProxyConnector
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from wherry.core.errors import ErrorKind, SourceError
-from wherry.core.headers import Headers, split_userinfo
+from wherry.core.headers import Headers
 from wherry.engine.credentials import headers_for
-from wherry.engine.http_errors import translate_network_error
+from wherry.engine.http_errors import NETWORK_ERRORS, translate_network_error
 from wherry.engine.proxies import ProxyChooser
 
 __all__ = ["MAX_REDIRECTS", "Answer", "Hop", "Transport"]
@@ -88,11 +88,10 @@ class Transport:
                 )
                 session = self._socks[proxy] = self._make_session(connector)
             return session, {}, proxy
-        bare, auth = split_userinfo(proxy)
-        options: dict[str, Any] = {"proxy": bare}
-        if auth is not None:
-            options["proxy_auth"] = aiohttp.BasicAuth(*auth)
-        return self.session, options, proxy
+        # aiohttp takes the login from the proxy URL and sends it to the proxy alone (as
+        # Proxy-Authorization on the request or on its CONNECT); proxy_headers would reach only
+        # the CONNECT, so plain-http downloads would go unauthenticated.
+        return self.session, {"proxy": proxy}, proxy
 
     @asynccontextmanager
     async def get(
@@ -118,7 +117,7 @@ class Transport:
                 send[name] = value
             try:
                 response = await session.get(current, headers=send, allow_redirects=False, **options)
-            except (aiohttp.ClientError, TimeoutError, ConnectionError, OSError) as exc:
+            except NETWORK_ERRORS as exc:
                 raise translate_network_error(exc, current, proxy=proxy) from exc
             location = response.headers.get("Location")
             if response.status not in _REDIRECTS or not location:
