@@ -109,8 +109,10 @@ def _consistent(line: str) -> str:
     TRUE means the cookie is for subdomains too, which the standard library spells ``.domain``."""
     prefix = "#HttpOnly_" if line.startswith("#HttpOnly_") else ""
     fields = line[len(prefix) :].split("\t")
-    if len(fields) != 7 or (line.startswith("#") and not prefix):
+    if (line.startswith("#") and not prefix) or not line.strip():
         return line
+    if len(fields) != 7:
+        return ""  # not a cookie line; curl skips these too, the standard parser would stop
     domain, flag = fields[0], fields[1].upper()
     if flag == "TRUE" and not domain.startswith("."):
         fields[0] = "." + domain
