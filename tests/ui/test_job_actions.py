@@ -15,8 +15,8 @@ CASES = [
     (S.QUEUED, {"pause", "cancel", "move_up", "move_down"}),
     (S.RUNNING, {"pause", "cancel", "move_up", "move_down"}),
     (S.VERIFYING, {"pause", "cancel", "move_up", "move_down"}),
-    (S.PAUSED, {"resume", "cancel", "move_up", "move_down", "change_url"}),
-    (S.FAILED, {"retry", "cancel", "change_url"}),
+    (S.PAUSED, {"resume", "cancel", "move_up", "move_down", "change_url", "change_credentials"}),
+    (S.FAILED, {"retry", "cancel", "change_url", "change_credentials"}),
     (S.CANCELLED, {"retry"}),
     (S.FINISHED, {"open_file"}),
 ]

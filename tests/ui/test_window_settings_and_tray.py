@@ -171,7 +171,7 @@ def test_properties_show_sources_validators_segments_and_history(qtbot, qloop, f
             details = dialog.details
             assert details.fields["url"].text() == url
             assert '"v1"' in details.fields["validator"].text()
-            assert details.fields["checksum"].text() == str(checksum)
+            assert details.fields["checksum"].text() == f"{checksum} (given with the download)"
             assert details.fields["actual"].text().endswith("(matches)")
             assert details.mirrors.topLevelItemCount() == 2
             assert details.mirrors.topLevelItem(1).text(0) == "http://127.0.0.1:9/m.bin"

@@ -34,7 +34,6 @@ from wherry.core.events import (
     JobVerifying,
     Progress,
 )
-from wherry.core.headers import secret_names
 from wherry.core.jobs import AddRequest, ChecksumSpec, Job, JobId, JobState, Mirror, Segment
 from wherry.core.ports import JobRepository, LocalCopies, Verifier
 from wherry.core.settings import Settings
@@ -405,15 +404,24 @@ class Engine:
         return await find_checksum(self._transport, probe_job)
 
     def replace_credentials(
-        self, job_id: JobId, headers: tuple[tuple[str, str], ...], secret: tuple[str, ...] = ()
+        self,
+        job_id: JobId,
+        headers: tuple[tuple[str, str], ...],
+        secret: tuple[str, ...] = (),
+        cookie_file: str | None = None,
     ) -> None:
-        """Give a paused or failed job new request headers (a new token, a fresh cookie)."""
+        """Give a paused or failed job new request headers (a new token, a fresh cookie file)."""
         job = self._jobs[job_id]
         if job_id in self._tasks or job.state in (JobState.FINISHED, JobState.CANCELLED):
             raise InputError(ErrorKind.BAD_INPUT, "Pause the download before changing its credentials.")
-        marked = tuple(m.lower() for m in secret)
-        job.headers = tuple(headers)
-        job.secret_headers = tuple(sorted(set(secret_names(headers, marked)) | set(marked)))
+        asked = AddRequest(
+            url=job.url,
+            directory=job.directory,
+            headers=headers,
+            secret_headers=secret,
+            cookie_file=cookie_file,
+        )
+        _, job.headers, job.secret_headers = request_credentials(asked)
         self.repository.save_job(job)
         self._note(job, f"The request headers were changed ({len(job.headers)} given).")
         self._emit(JobChanged(job_id, "credentials"))

@@ -6,9 +6,10 @@ so nothing is ever queued half-way.
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -29,9 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wherry.core import ALGORITHMS, AddRequest, ChecksumSpec, ErrorKind, InputError
+from wherry.core import ALGORITHMS, AddRequest, ChecksumSpec, ErrorKind, InputError, WherryError
 from wherry.ui.form_rows import add_row
+from wherry.ui.request_options import RequestOptions, headers_from_text
 from wherry.ui.url_input import is_download_url
+
+# The engine's find_checksum: a checksum file beside the URL → (digest, where it came from).
+FindChecksum = Callable[[AddRequest], Awaitable[tuple[ChecksumSpec, str]]]
 
 __all__ = ["AUTO_ALGORITHM", "AddDialog", "AddForm", "parse_checksum", "validate_form"]
 
@@ -81,6 +86,11 @@ class AddForm:
     algorithm: str = AUTO_ALGORITHM
     mirrors_text: str = ""
     start_paused: bool = False
+    headers_text: str = ""  # the "Advanced" part: one "Name: value" per line
+    all_secret: bool = False
+    cookie_file: str = ""
+    checksum_url: str = ""
+    checksum_source: str = ""  # set by "Find the checksum" for the digest it filled in
 
 
 def _lines(text: str) -> list[str]:
@@ -123,6 +133,18 @@ def validate_form(form: AddForm) -> tuple[list[AddRequest], str]:
         return [], error.message
     if checksum is not None and len(urls) > 1:
         return [], translate("AddDialog", "A checksum can be given only when adding a single URL.")
+    headers, problem = headers_from_text(form.headers_text)
+    if problem:
+        return [], problem
+    cookie_file = form.cookie_file.strip()
+    if cookie_file and not Path(cookie_file).expanduser().is_file():
+        return [], translate("AddDialog", "The cookie file {path} does not exist.").format(path=cookie_file)
+    checksum_url = form.checksum_url.strip()
+    if checksum_url and not is_download_url(checksum_url):
+        return [], translate("AddDialog", "“{url}” is not a web address for a checksum file.").format(
+            url=checksum_url
+        )
+    secret = tuple(name.lower() for name, _ in headers) if form.all_secret else ()
     requests = [
         AddRequest(
             url=url,
@@ -131,6 +153,11 @@ def validate_form(form: AddForm) -> tuple[list[AddRequest], str]:
             checksum=checksum,
             mirrors=tuple(mirrors),
             start_paused=form.start_paused,
+            headers=headers,
+            secret_headers=secret,
+            cookie_file=cookie_file or None,
+            checksum_url=checksum_url or None,
+            checksum_source=form.checksum_source or None,
         )
         for url in urls
     ]
@@ -140,8 +167,17 @@ def validate_form(form: AddForm) -> tuple[list[AddRequest], str]:
 class AddDialog(QDialog):
     """Collects one or more downloads; :meth:`requests` holds them once accepted."""
 
-    def __init__(self, urls: Sequence[str], directory: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        urls: Sequence[str],
+        directory: str,
+        parent: QWidget | None = None,
+        find_checksum: FindChecksum | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._find_checksum = find_checksum
+        self._found: tuple[str, str] | None = None  # (checksum text, where it came from)
+        self.find_task: asyncio.Task[None] | None = None
         self.setWindowTitle(self.tr("Add downloads"))
         self.setObjectName("add_dialog")
         self._requests: list[AddRequest] = []
@@ -171,6 +207,12 @@ class AddDialog(QDialog):
         self.mirrors_edit.setTabChangesFocus(True)
         self.mirrors_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4)
         self.paused_box = QCheckBox(self.tr("Add paused"))
+        self.advanced = RequestOptions(self)
+        self.advanced.find_button.setEnabled(find_checksum is not None)
+        self.advanced.find_button.clicked.connect(self._start_find)
+        self.found_label = QLabel()
+        self.found_label.setObjectName("found_label")
+        self.found_label.setWordWrap(True)
         self.error_label = QLabel()
         self.error_label.setObjectName("error_label")
         self.error_label.setWordWrap(True)
@@ -187,10 +229,12 @@ class AddDialog(QDialog):
         add_row(form, self.tr("Save &in:"), folder_row, self.directory_edit)
         add_row(form, self.tr("File &name:"), self.filename_edit)
         add_row(form, self.tr("&Checksum:"), checksum_row, self.checksum_edit)
+        form.addRow("", self.found_label)
         add_row(form, self.tr("&Mirrors:"), self.mirrors_edit)
         form.addRow("", self.paused_box)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.advanced)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self.resize(620, 440)
@@ -201,6 +245,10 @@ class AddDialog(QDialog):
             line.textChanged.connect(self._validate)
         self.algorithm_box.currentTextChanged.connect(self._validate)
         self.paused_box.toggled.connect(self._validate)
+        self.advanced.fields.headers_edit.textChanged.connect(self._validate)
+        self.advanced.fields.all_secret.toggled.connect(self._validate)
+        self.advanced.fields.cookie_file.textChanged.connect(self._validate)
+        self.advanced.checksum_url.textChanged.connect(self._validate)
         self._validate()
 
     def form(self) -> AddForm:
@@ -212,7 +260,43 @@ class AddDialog(QDialog):
             algorithm=str(self.algorithm_box.currentData() or AUTO_ALGORITHM),
             mirrors_text=self.mirrors_edit.toPlainText(),
             start_paused=self.paused_box.isChecked(),
+            headers_text=self.advanced.fields.headers_edit.toPlainText(),
+            all_secret=self.advanced.fields.all_secret.isChecked(),
+            cookie_file=self.advanced.fields.cookie_file.text(),
+            checksum_url=self.advanced.checksum_url.text(),
+            checksum_source=self._found_source(),
         )
+
+    def _found_source(self) -> str:
+        """Where the checksum came from, while it is still the one "Find the checksum" filled in."""
+        if self._found is not None and self._found[0] == self.checksum_edit.text():
+            return self._found[1]
+        return ""
+
+    def _start_find(self) -> None:
+        """Ask the engine for a checksum file beside the (single) URL; fill in what it finds."""
+        requests, problem = validate_form(replace(self.form(), checksum_text="", checksum_url=""))
+        if self._find_checksum is None or problem or len(requests) != 1:
+            self.error_label.setText(problem or "“Find the checksum” works for a single URL.")
+            return
+        request = replace(requests[0], checksum_url=self.advanced.checksum_url.text().strip() or None)
+        self.advanced.find_button.setEnabled(False)
+        self.found_label.setText("Looking for a checksum file…")
+        self.find_task = asyncio.ensure_future(self._find(request))
+
+    async def _find(self, request: AddRequest) -> None:
+        assert self._find_checksum is not None
+        try:
+            checksum, source = await self._find_checksum(request)
+        except WherryError as error:
+            self.found_label.setText(error.message)
+        else:
+            text = str(checksum)
+            self._found = (text, source)
+            self.checksum_edit.setText(text)
+            self.found_label.setText(f"Found in {source}.")
+        finally:
+            self.advanced.find_button.setEnabled(True)
 
     def add_urls(self, urls: Sequence[str]) -> None:
         """Append ``urls`` not already listed, keeping what was typed."""

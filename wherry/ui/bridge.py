@@ -18,6 +18,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 
 from wherry.core import (
     AddRequest,
+    ChecksumSpec,
     Event,
     Job,
     JobAdded,
@@ -199,6 +200,24 @@ class Bridge(QObject):
     def replace_url(self, job_id: JobId, url: str) -> asyncio.Task[str]:
         """Give a paused or failed job a new address; the task's result says what was kept."""
         return self.run(self._engine.replace_url(job_id, url), "Changing the address")
+
+    def replace_credentials(
+        self,
+        job_id: JobId,
+        headers: tuple[tuple[str, str], ...],
+        secret: tuple[str, ...] = (),
+        cookie_file: str | None = None,
+    ) -> asyncio.Task[None]:
+        """New login headers (and cookies) for a paused or failed job, which then continues."""
+
+        async def change() -> None:
+            self._engine.replace_credentials(job_id, headers, secret, cookie_file)
+            await self._engine.resume(job_id)
+
+        return self.run(change(), "Changing the credentials")
+
+    def find_checksum(self, request: AddRequest) -> Awaitable[tuple[ChecksumSpec, str]]:
+        return self._engine.find_checksum(request)
 
     def pause(self, ids: Sequence[JobId]) -> asyncio.Task[None]:
         return self._each(self._engine.pause, ids, "Pausing")

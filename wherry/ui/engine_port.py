@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, Protocol
 
-from wherry.core import AddRequest, Job, JobId, Progress, Settings
+from wherry.core import AddRequest, ChecksumSpec, Job, JobId, Progress, Settings
 
 __all__ = ["EnginePort", "MoveWhere", "SettingsStore"]
 
@@ -44,6 +44,16 @@ class EnginePort(Protocol):
     async def move(self, job_id: JobId, where: MoveWhere) -> None: ...
 
     async def replace_url(self, job_id: JobId, url: str) -> str: ...
+
+    def replace_credentials(
+        self,
+        job_id: JobId,
+        headers: tuple[tuple[str, str], ...],
+        secret: tuple[str, ...] = (),
+        cookie_file: str | None = None,
+    ) -> None: ...
+
+    async def find_checksum(self, request: AddRequest) -> tuple[ChecksumSpec, str]: ...
 
 
 class SettingsStore(Protocol):

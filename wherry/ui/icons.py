@@ -29,6 +29,7 @@ _ACTION_ICONS: dict[str, tuple[str, QStyle.StandardPixmap | None]] = {
     "move_down": ("go-down", _SP.SP_ArrowDown),
     "properties": ("document-properties", _SP.SP_FileDialogInfoView),
     "change_url": ("insert-link", _SP.SP_FileLinkIcon),
+    "change_credentials": ("dialog-password", _SP.SP_DialogYesButton),
     "verify_files": ("security-high", _SP.SP_DialogApplyButton),
     "find_checksum": ("edit-find", _SP.SP_FileDialogContentsView),
     "settings": ("preferences-system", None),

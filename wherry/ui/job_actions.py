@@ -21,6 +21,7 @@ _APPLIES: dict[str, Callable[[Job], bool]] = {
     "pause": lambda job: job.state in (_S.QUEUED, _S.RUNNING, _S.VERIFYING),
     "retry": lambda job: job.state in (_S.FAILED, _S.CANCELLED),
     "change_url": lambda job: job.state in (_S.PAUSED, _S.FAILED),
+    "change_credentials": lambda job: job.state in (_S.PAUSED, _S.FAILED),
     "cancel": lambda job: job.state in (_S.QUEUED, _S.RUNNING, _S.VERIFYING, _S.PAUSED, _S.FAILED),
     "remove": lambda job: True,
     "remove_delete": lambda job: True,
@@ -33,7 +34,7 @@ _APPLIES: dict[str, Callable[[Job], bool]] = {
 }
 
 # Actions that make sense for one job at a time.
-_SINGLE = frozenset({"properties", "change_url"})
+_SINGLE = frozenset({"properties", "change_url", "change_credentials"})
 
 JOB_ACTIONS: tuple[str, ...] = tuple(_APPLIES)
 

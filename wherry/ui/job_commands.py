@@ -18,6 +18,7 @@ from wherry.ui.find_dialog import FindDialog
 from wherry.ui.job_actions import ActionSet
 from wherry.ui.job_details import PropertiesDialog
 from wherry.ui.jobs_model import JobsModel
+from wherry.ui.request_options import CredentialsDialog
 from wherry.ui.settings_dialog import SettingsDialog
 from wherry.ui.url_input import urls_from_mime
 from wherry.ui.verify_dialog import VerifyDialog
@@ -57,6 +58,7 @@ class JobCommands(QObject):
         self.duplicate_prompt: DuplicatePrompt | None = None
         # Set by the window: select these jobs in the list and bring them into view.
         self.show_jobs: Callable[[Sequence[JobId]], None] = lambda ids: None
+        self.credentials_dialog: CredentialsDialog | None = None
 
     def _status(self, sentence: str) -> None:
         self.window.statusBar().showMessage(sentence, 5000)
@@ -80,7 +82,9 @@ class JobCommands(QObject):
             self.add_dialog.raise_()
             return self.add_dialog
         remembered = str(self.ui_state.value("add/directory", "") or "")
-        dialog = AddDialog(urls, remembered or self.download_dir(), self.window)
+        dialog = AddDialog(
+            urls, remembered or self.download_dir(), self.window, find_checksum=self.bridge.find_checksum
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._add_accepted(dialog))
         dialog.destroyed.connect(lambda: setattr(self, "add_dialog", None))
@@ -267,6 +271,24 @@ class JobCommands(QObject):
         dialog.accepted.connect(accepted)
         dialog.open()
         self.change_url_dialog = dialog
+        return dialog
+
+    def change_credentials(self) -> CredentialsDialog | None:
+        """New headers or cookies for the selected paused or failed download (a login it needs)."""
+        ids = self.current_actions().ids("change_credentials")
+        if not ids:
+            return None
+        job = self.bridge.engine.job(ids[0])
+        dialog = CredentialsDialog(job, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def accepted() -> None:
+            headers, secret, cookie_file = dialog.values()
+            self.bridge.replace_credentials(job.id, headers, secret, cookie_file)
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+        self.credentials_dialog = dialog
         return dialog
 
     def open_verify(self, verifier: VerifyService) -> VerifyDialog:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from wherry.core import Job, JobState, Progress
+from wherry.core.headers import masked_headers
 from wherry.ui.columns import format_size, status_text
 from wherry.ui.segment_map import SegmentMap
 
@@ -75,6 +76,7 @@ class JobDetails(QWidget):
             ("done", self.tr("Downloaded:")),
             ("validator", self.tr("Validator:")),
             ("checksum", self.tr("Checksum:")),
+            ("headers", self.tr("Request headers:")),
             ("actual", self.tr("Computed:")),
             ("connections", self.tr("Connections:")),
         ):
@@ -152,7 +154,12 @@ class JobDetails(QWidget):
         if job.last_modified:
             validators.append(self.tr("Last-Modified {value}").format(value=job.last_modified))
         f["validator"].setText("; ".join(validators) or self.tr("None (the server sent no validator)"))
-        f["checksum"].setText(str(job.checksum) if job.checksum else self.tr("None given"))
+        f["checksum"].setText(
+            f"{job.checksum} ({job.checksum_origin})" if job.checksum else self.tr("None given")
+        )
+        # Secret values never reach the window: only their names, and a mask.
+        shown = masked_headers(job.headers, job.secret_headers)
+        f["headers"].setText("; ".join(f"{name}: {value}" for name, value in shown) or self.tr("None"))
         f["actual"].setText(self._actual_text(job))
         f["connections"].setText(str(job.connections))
         self.segment_map.set_segments(job.segments, total)

@@ -213,6 +213,7 @@ class MainWindow(QMainWindow):
             "settings": c.open_settings,
             "quit": self.request_quit,
             "change_url": c.change_url,
+            "change_credentials": c.change_credentials,
             "verify_files": lambda: self.verifier and c.open_verify(self.verifier),
             "find_checksum": lambda: self.verifier and c.open_find(self.verifier),
             "clear_finished": self.list_commands.clear_finished,

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from wherry.core import Settings
 from wherry.ui.form_rows import add_row
+from wherry.ui.proxy_fields import ProxyFields
 
 __all__ = ["SettingsDialog"]
 
@@ -65,6 +66,7 @@ class SettingsDialog(QDialog):
         self.history_days.setToolTip("Finished downloads leave the list after this long; their files stay.")
         self.ask_on_handoff = QCheckBox("Ask before adding URLs opened from elsewhere")
         self.ask_on_handoff.setChecked(settings.ask_on_handoff)
+        self.proxy = ProxyFields(settings.proxy)
 
         form = QFormLayout()
         add_row(form, "Download &folder:", folder_row, self.download_dir)
@@ -72,6 +74,8 @@ class SettingsDialog(QDialog):
         form.addRow("&Connections per download:", self.connections)
         form.addRow("Total speed &limit:", self.speed_limit)
         form.addRow("Keep finished in the &list:", self.history_days)
+        form.addRow("&Proxy:", self.proxy.address)
+        form.addRow("Proxy login:", self.proxy.login_row)
         for box in (
             self.auto_resume,
             self.close_to_tray,
@@ -101,6 +105,7 @@ class SettingsDialog(QDialog):
             hash_every_download=self.verify.isChecked(),
             ask_on_handoff=self.ask_on_handoff.isChecked(),
             history_days=self.history_days.value(),
+            proxy=self.proxy.value(),
         )
 
     def _browse(self) -> None:

@@ -71,6 +71,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
         QT_TRANSLATE_NOOP("Actions", "Give a paused or failed download a new address"),
     ),
     ActionSpec(
+        "change_credentials",
+        QT_TRANSLATE_NOOP("Actions", "Change Cred&entials…"),
+        None,
+        QT_TRANSLATE_NOOP("Actions", "Give a download new login headers or cookies and continue it"),
+    ),
+    ActionSpec(
         "cancel",
         QT_TRANSLATE_NOOP("Actions", "&Cancel"),
         "Ctrl+Shift+C",
@@ -212,6 +218,7 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             "retry",
             "cancel",
             "change_url",
+            "change_credentials",
             None,
             "resume_all",
             "pause_all",
@@ -242,6 +249,7 @@ CONTEXT_MENU: tuple[str | None, ...] = (
     "retry",
     "cancel",
     "change_url",
+    "change_credentials",
     None,
     "move_up",
     "move_down",
