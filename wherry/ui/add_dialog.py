@@ -249,9 +249,13 @@ class AddDialog(QDialog):
         self.advanced.fields.all_secret.toggled.connect(self._validate)
         self.advanced.fields.cookie_file.textChanged.connect(self._validate)
         self.advanced.checksum_url.textChanged.connect(self._validate)
+        self.advanced.toggled.connect(self._validate)
         self._validate()
 
     def form(self) -> AddForm:
+        # A folded Advanced part counts as empty: what is in it is not used.
+        advanced = self.advanced.isChecked()
+        fields = self.advanced.fields
         return AddForm(
             urls_text=self.urls_edit.toPlainText(),
             directory=self.directory_edit.text(),
@@ -260,10 +264,10 @@ class AddDialog(QDialog):
             algorithm=str(self.algorithm_box.currentData() or AUTO_ALGORITHM),
             mirrors_text=self.mirrors_edit.toPlainText(),
             start_paused=self.paused_box.isChecked(),
-            headers_text=self.advanced.fields.headers_edit.toPlainText(),
-            all_secret=self.advanced.fields.all_secret.isChecked(),
-            cookie_file=self.advanced.fields.cookie_file.text(),
-            checksum_url=self.advanced.checksum_url.text(),
+            headers_text=fields.headers_edit.toPlainText() if advanced else "",
+            all_secret=fields.all_secret.isChecked(),
+            cookie_file=fields.cookie_file.text() if advanced else "",
+            checksum_url=self.advanced.checksum_url.text() if advanced else "",
             checksum_source=self._found_source(),
         )
 
