@@ -229,3 +229,29 @@ async def test_find_checksum_looks_beside_the_file(harness: Harness, flaky_serve
     checksum, source = await engine.find_checksum(harness.request(url))
     assert checksum == ChecksumSpec("sha512", hashlib.sha512(body).hexdigest())
     assert source.endswith("/rel/SHA512SUMS")
+
+
+async def test_a_git_blob_download_resumed_after_a_restart_is_still_checked(
+    harness: Harness, flaky_server
+) -> None:
+    import asyncio
+
+    body = payload(300_000)
+    blob_id = git_blob_id(body)
+    path = "/org/model/resolve/main/tokenizer.json"
+    plan = FaultPlan(extra_headers={"X-Repo-Commit": "2" * 40}, gate_after=120_000)
+    url = flaky_server.add(path, body, etag=f'"{blob_id}"', plan=plan)
+    engine = await harness.open()
+    job = await engine.add(harness.request(url, connections=1))
+    assert await asyncio.to_thread(flaky_server.wait_gate, path, 10)
+    await engine.pause(job.id)
+    flaky_server.release(path)
+    assert engine.job(job.id).bytes_done > 0
+
+    engine = await harness.reopen()
+    assert engine.job(job.id).checksum == ChecksumSpec("git-blob-sha1", blob_id)
+    await engine.resume(job.id)
+    done = await asyncio.wait_for(engine.wait(job.id), 30)
+    assert done.state is JobState.FINISHED, done.error_message
+    assert done.actual_digest == blob_id
+    assert not flaky_server.requests_for(path, "GET")[-1].range.startswith("bytes=0-")
