@@ -164,3 +164,15 @@ async def test_all_proxy_is_used_when_nothing_more_specific_is_set(
 )
 def test_which_proxy_a_url_goes_through(setting, env, url, expected) -> None:
     assert ProxyChooser(setting, env).choose(url) == expected
+
+
+@pytest.mark.parametrize("setting", ["ftp://proxy.example:21", "http://no-port.example", "socks4://h:1"])
+async def test_an_unusable_proxy_setting_fails_the_job_in_one_sentence(
+    harness: Harness, flaky_server, setting
+):
+    url = flaky_server.add("/s.bin", b"s" * 100)
+    await harness.open(proxy=setting)
+    job = await harness.download(url)
+    assert job.state is JobState.FAILED
+    assert (job.error_message or "").startswith("The proxy ")
+    assert not flaky_server.requests_for("/s.bin")

@@ -23,11 +23,11 @@ import aiohttp
 from aiohttp_socks import ProxyConnector
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from wherry.core.errors import ErrorKind, SourceError
+from wherry.core.errors import ErrorKind, InputError, JobError, SourceError
 from wherry.core.headers import Headers
 from wherry.engine.credentials import headers_for
 from wherry.engine.http_errors import NETWORK_ERRORS, translate_network_error
-from wherry.engine.proxies import ProxyChooser
+from wherry.engine.proxies import ProxyChooser, check_proxy_url
 
 __all__ = ["MAX_REDIRECTS", "Answer", "Hop", "Transport"]
 
@@ -77,6 +77,11 @@ class Transport:
         proxy = self.chooser.choose(url)
         if proxy is None:
             return self.session, {}, None
+        try:
+            proxy = check_proxy_url(proxy)
+        except InputError as error:
+            # A setting or variable no proxy can be reached by: nothing to retry until it changes.
+            raise JobError(error.kind, error.message) from error
         scheme = urlsplit(proxy).scheme.lower()
         if scheme in ("socks5", "socks5h"):
             session = self._socks.get(proxy)
