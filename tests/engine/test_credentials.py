@@ -175,3 +175,24 @@ async def test_a_new_address_on_another_host_does_not_inherit_the_secrets(
     done = await asyncio.wait_for(engine.wait(job.id), 30)
     assert done.state is JobState.FINISHED, done.error_message
     assert any("were not carried over" in line for line in harness.history(done))
+
+
+async def test_a_mirror_gets_its_own_login_and_only_that(harness: Harness, flaky_server, other_host) -> None:
+    body = payload(2_000_000)
+    mirror_token = "Bearer mirror-only"
+    primary = flaky_server.add("/own.bin", body, plan=FaultPlan(require_headers=dict([TOKEN])))
+    mirror = other_host.add("/own.bin", body, plan=FaultPlan(require_headers={"Authorization": mirror_token}))
+    job = await harness.download(
+        primary,
+        headers=(TOKEN,),
+        host_headers=(("127.0.0.2", "Authorization", mirror_token),),
+        mirrors=(mirror,),
+        connections=4,
+        timeout=60,
+    )
+    assert job.state is JobState.FINISHED, job.error_message
+    assert Path(job.target).read_bytes() == body
+    used = other_host.requests_for("/own.bin", "GET")
+    assert used, "the mirror was never used"
+    assert all(r.headers["Authorization"] == mirror_token for r in used)
+    assert all(r.headers["Authorization"] == TOKEN[1] for r in flaky_server.requests_for("/own.bin"))

@@ -22,6 +22,7 @@ def test_headers_secret_names_and_checksum_source_survive_a_reopen(tmp_path: Pat
         directory=str(tmp_path),
         headers=(("Authorization", "Bearer t"), ("X-Team", "blue")),
         secret_headers=("x-team",),
+        host_headers=(("mirror.example:8443", "Authorization", "Bearer m"),),
         checksum=ChecksumSpec("sha256", "ab" * 32),
         checksum_source="the X-Linked-Etag of hub.example",
     )
@@ -34,6 +35,7 @@ def test_headers_secret_names_and_checksum_source_survive_a_reopen(tmp_path: Pat
         repo.close()
     assert loaded.headers == job.headers
     assert loaded.secret_headers == ("x-team",)
+    assert loaded.host_headers == (("mirror.example:8443", "Authorization", "Bearer m"),)
     assert loaded.checksum_source == "the X-Linked-Etag of hub.example"
 
 

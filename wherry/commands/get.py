@@ -53,6 +53,14 @@ def register(subparsers: Any) -> None:
         help="treat the header NAME as secret too: sent only to the URL's own host, always masked",
     )
     login.add_argument(
+        "--host-header",
+        action="append",
+        nargs=2,
+        default=[],
+        metavar=("HOST", "'NAME: VALUE'"),
+        help="send this header to HOST (host, host:port or a URL) only, e.g. a mirror's own login",
+    )
+    login.add_argument(
         "--cookies", metavar="FILE", help="send the cookies for the URL from a Netscape cookies.txt"
     )
     login.add_argument("--cookie", metavar="'A=B; C=D'", help="send these cookies")

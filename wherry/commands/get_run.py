@@ -57,6 +57,7 @@ def _metalink_requests(path: str, directory: str, args: argparse.Namespace) -> l
                 pieces=Pieces(pieces.algorithm, pieces.length, pieces.hashes) if pieces else None,
                 headers=headers,
                 secret_headers=secret,
+                host_headers=host_headers(args),
                 cookie_file=getattr(args, "cookies", None),
                 checksum_source="the metalink" if entry.checksum else None,
             )
@@ -106,6 +107,7 @@ def build_requests(args: argparse.Namespace) -> list[AddRequest]:
             connections=args.connections,
             headers=headers,
             secret_headers=secret,
+            host_headers=host_headers(args),
             cookie_file=getattr(args, "cookies", None),
             checksum_url=getattr(args, "checksum_url", None),
         )
@@ -127,6 +129,11 @@ def request_headers(args: argparse.Namespace) -> tuple[tuple[tuple[str, str], ..
             password = _ask_password(name)
         headers.append(basic_auth(name, password))
     return tuple(headers), tuple(n.strip().lower() for n in getattr(args, "secret_header", []))
+
+
+def host_headers(args: argparse.Namespace) -> tuple[tuple[str, str, str], ...]:
+    """--host-header HOST 'Name: value' as (host, name, value)."""
+    return tuple((host.strip(), *parse_header(text)) for host, text in getattr(args, "host_header", []))
 
 
 def _ask_password(user: str) -> str:

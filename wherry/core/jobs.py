@@ -198,6 +198,7 @@ class Job:
     pieces: Pieces | None = None
     headers: tuple[tuple[str, str], ...] = ()  # see AddRequest.headers
     secret_headers: tuple[str, ...] = ()  # lower-case names the person marked secret
+    host_headers: tuple[tuple[str, str, str], ...] = ()  # see AddRequest.host_headers
     # Where ``checksum`` came from: "given" by the person, or what the server published
     # ("the Repr-Digest header", "the hub's X-Linked-Etag", "the checksum file URL", …).
     checksum_source: str | None = None
@@ -278,6 +279,9 @@ class AddRequest:
     # Names of further headers in ``headers`` to treat as secret (Authorization, Cookie and
     # credential-looking names always are; see core.headers).
     secret_headers: tuple[str, ...] = ()
+    # (host[:port] or URL, name, value): headers for one other host only, such as a mirror's
+    # own login. Always secret; a mirror gets no credentials but these.
+    host_headers: tuple[tuple[str, str, str], ...] = ()
     cookie_file: str | None = None  # a Netscape cookies.txt; its cookies for ``url`` are sent
     checksum_url: str | None = None  # a SHA256SUMS-style file holding this file's digest
     checksum_source: str | None = None  # where ``checksum`` came from, when not typed in

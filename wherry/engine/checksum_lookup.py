@@ -38,7 +38,11 @@ def sibling_urls(url: str) -> list[str]:
 async def _read(transport: Transport, job: Job, url: str) -> bytes:
     try:
         async with transport.get(
-            url, job_headers=job.headers, secret=job.secret_headers, given_for=job.url
+            url,
+            job_headers=job.headers,
+            secret=job.secret_headers,
+            given_for=job.url,
+            scoped=job.host_headers,
         ) as answer:
             response = answer.response
             if response.status != 200:

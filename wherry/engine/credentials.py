@@ -49,10 +49,38 @@ def same_origin(a: str, b: str) -> bool:
     return origin(a) == origin(b)
 
 
-def headers_for(url: str, given_for: str, headers: Headers, marked: tuple[str, ...]) -> list[tuple[str, str]]:
-    """The job's headers that may be sent to ``url``; ``given_for`` is the job's own URL."""
+def headers_for(
+    url: str,
+    given_for: str,
+    headers: Headers,
+    marked: tuple[str, ...],
+    scoped: tuple[tuple[str, str, str], ...] = (),
+) -> list[tuple[str, str]]:
+    """The job's headers that may be sent to ``url``; ``given_for`` is the job's own URL.
+
+    ``scoped`` headers (host or URL, name, value) go to that host alone and replace a job
+    header of the same name there.
+    """
     trusted = same_origin(url, given_for)
-    return [(name, value) for name, value in headers if trusted or not is_secret(name, marked)]
+    own = [(name, value) for where, name, value in scoped if _is_for(url, where)]
+    names = {name.lower() for name, _ in own}
+    kept = [
+        (name, value)
+        for name, value in headers
+        if (trusted or not is_secret(name, marked)) and name.lower() not in names
+    ]
+    return kept + own
+
+
+def _is_for(url: str, where: str) -> bool:
+    """Does ``where`` (a URL, ``host`` or ``host:port``) name the server ``url`` points at?"""
+    if "://" in where:
+        return same_origin(url, where)
+    _, host, port = origin(url)
+    name, sep, wanted = where.strip().lower().rpartition(":")
+    if not sep or not wanted.isdigit():
+        return host == where.strip().lower()
+    return host == name and port == int(wanted)
 
 
 def netrc_auth(url: str, path: str | None = None) -> tuple[str, str] | None:

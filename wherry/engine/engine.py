@@ -259,6 +259,7 @@ class Engine:
             pieces=request.pieces,
             headers=headers,
             secret_headers=secret,
+            host_headers=request.host_headers,
             checksum_source=request.checksum_source or ("given" if request.checksum else None),
             connections=max(1, min(request.connections or self.settings.connections, MAX_CONNECTIONS)),
             position=max((j.position for j in self._jobs.values()), default=-1) + 1,

@@ -74,7 +74,12 @@ class Fetcher:
             # The job's own headers (credentials among them) are added per hop by the transport:
             # secrets only where the job's URL points, never to a mirror or another host.
             async with transport.get(
-                url, headers=headers, job_headers=job.headers, secret=job.secret_headers, given_for=job.url
+                url,
+                headers=headers,
+                job_headers=job.headers,
+                secret=job.secret_headers,
+                given_for=job.url,
+                scoped=job.host_headers,
             ) as answer:
                 response = answer.response
                 remote = describe(response, answer.hops)

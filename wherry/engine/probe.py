@@ -133,6 +133,7 @@ async def probe(transport: Transport, url: str, job: Job | None = None) -> Remot
             headers={"Range": "bytes=0-0"},
             job_headers=job.headers if job else (),
             secret=job.secret_headers if job else (),
+            scoped=job.host_headers if job else (),
             given_for=job.url if job else url,
         ) as answer:
             response = answer.response

@@ -107,6 +107,7 @@ class Transport:
         job_headers: Headers = (),
         secret: tuple[str, ...] = (),
         given_for: str | None = None,
+        scoped: tuple[tuple[str, str, str], ...] = (),
     ) -> AsyncIterator[Answer]:
         """GET ``url``; ``headers`` go to every hop, ``job_headers`` as engine.credentials allows.
 
@@ -118,7 +119,7 @@ class Transport:
             session, options, proxy = self._route(current)
             send = CIMultiDict[str](headers or {})
             send.setdefault("Want-Repr-Digest", WANT_DIGEST)
-            for name, value in headers_for(current, given_for or url, job_headers, secret):
+            for name, value in headers_for(current, given_for or url, job_headers, secret, scoped):
                 send[name] = value
             try:
                 response = await session.get(current, headers=send, allow_redirects=False, **options)

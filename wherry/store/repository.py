@@ -323,9 +323,15 @@ def _pieces_from(text: str | None) -> Pieces | None:
 
 
 def _headers_json(job: Job) -> str | None:
-    if not job.headers and not job.secret_headers:
+    if not job.headers and not job.secret_headers and not job.host_headers:
         return None
-    return json.dumps({"headers": [list(pair) for pair in job.headers], "secret": list(job.secret_headers)})
+    return json.dumps(
+        {
+            "headers": [list(pair) for pair in job.headers],
+            "secret": list(job.secret_headers),
+            "scoped": [list(entry) for entry in job.host_headers],
+        }
+    )
 
 
 def _headers_from(text: str | None) -> dict[str, Any]:
@@ -334,6 +340,11 @@ def _headers_from(text: str | None) -> dict[str, Any]:
     try:
         data = json.loads(text)
         headers = tuple((str(name), str(value)) for name, value in data["headers"])
-        return {"headers": headers, "secret_headers": tuple(str(n) for n in data.get("secret", ()))}
+        scoped = tuple((str(host), str(name), str(value)) for host, name, value in data.get("scoped", ()))
+        return {
+            "headers": headers,
+            "secret_headers": tuple(str(n) for n in data.get("secret", ())),
+            "host_headers": scoped,
+        }
     except (ValueError, KeyError, TypeError):
         return {}  # the download goes on without them; the server will say if it needs a login

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from wherry.core import Job, JobState, Progress
-from wherry.core.headers import masked_headers
+from wherry.core.headers import MASK, masked_headers
 from wherry.ui.columns import format_size, status_text
 from wherry.ui.segment_map import SegmentMap
 
@@ -159,6 +159,7 @@ class JobDetails(QWidget):
         )
         # Secret values never reach the window: only their names, and a mask.
         shown = masked_headers(job.headers, job.secret_headers)
+        shown += [(f"{name} (for {host})", MASK) for host, name, _ in job.host_headers]
         f["headers"].setText("; ".join(f"{name}: {value}" for name, value in shown) or self.tr("None"))
         f["actual"].setText(self._actual_text(job))
         f["connections"].setText(str(job.connections))
