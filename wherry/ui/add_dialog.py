@@ -7,6 +7,7 @@ so nothing is ever queued half-way.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
@@ -40,6 +41,7 @@ FindChecksum = Callable[[AddRequest], Awaitable[tuple[ChecksumSpec, str]]]
 
 __all__ = ["AUTO_ALGORITHM", "AddDialog", "AddForm", "parse_checksum", "validate_form"]
 
+log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
 
 AUTO_ALGORITHM = "Detect"  # the algorithm box's first item: tell the algorithm by the digest's length
@@ -294,6 +296,9 @@ class AddDialog(QDialog):
             checksum, source = await self._find_checksum(request)
         except WherryError as error:
             self.found_label.setText(error.message)
+        except Exception:
+            log.exception("looking for a checksum file failed")
+            self.found_label.setText("Looking for a checksum file failed; the log file has details.")
         else:
             text = str(checksum)
             self._found = (text, source)
