@@ -113,8 +113,8 @@ def test_change_credentials_continues_a_download_that_needs_a_login(qtbot, qloop
     qloop.run_until_complete(scenario())
 
 
-def test_proxy_setting_keeps_its_password_out_of_sight(qtbot):
-    dialog = SettingsDialog(Settings(proxy="socks5h://ann:p%40ss@proxy.example:1080"), "/tmp")
+def test_proxy_setting_keeps_its_password_out_of_sight(qtbot, tmp_path):
+    dialog = SettingsDialog(Settings(proxy="socks5h://ann:p%40ss@proxy.example:1080"), str(tmp_path))
     qtbot.addWidget(dialog)
     assert dialog.proxy.address.text() == "socks5h://proxy.example:1080"
     assert dialog.proxy.user.text() == "ann"

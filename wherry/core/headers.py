@@ -43,8 +43,9 @@ _LOOKS_SECRET = re.compile(r"token|key|secret|auth|passw|session|signature|crede
 
 # RFC 9110 §5.1: a field name is a token.
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
-# RFC 9110 §5.5: no CR, LF or NUL in a value (obs-fold is gone).
-_BAD_VALUE = re.compile(r"[\x00\r\n]")
+# RFC 9110 §5.5: a value is visible characters, spaces and tabs; no CR, LF, NUL or other
+# control characters (obs-fold is gone).
+_BAD_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 def parse_header(text: str) -> tuple[str, str]:
@@ -57,7 +58,10 @@ def parse_header(text: str) -> tuple[str, str]:
         raise InputError(ErrorKind.BAD_INPUT, f"“{name}” cannot be the name of an HTTP header.")
     value = value.strip(" \t")
     if _BAD_VALUE.search(value):
-        raise InputError(ErrorKind.BAD_INPUT, f"The value of the header {name} has a line break in it.")
+        raise InputError(
+            ErrorKind.BAD_INPUT,
+            f"The value of the header {name} has a line break or control character in it.",
+        )
     return name, value
 
 
