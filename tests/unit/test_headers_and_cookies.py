@@ -175,3 +175,44 @@ def test_a_file_that_is_not_a_cookie_file_is_refused(tmp_path: Path) -> None:
     assert cookie_header(jar, "https://x.example/") is None
     with pytest.raises(InputError, match="Could not read the cookie file"):
         read_cookie_file(str(tmp_path / "missing.txt"))
+
+
+@pytest.mark.parametrize(
+    ("url", "env", "token_file", "expected"),
+    [
+        ("https://huggingface.co/o/m/resolve/main/w.bin", {"HF_TOKEN": "hf_env"}, None, "Bearer hf_env"),
+        ("https://hf.co/o/m/resolve/main/w.bin", {}, "hf_file\n", "Bearer hf_file"),
+        ("https://cdn-lfs.huggingface.co/blob", {"HF_TOKEN": "hf_env"}, None, None),  # the CDN: never
+        ("http://huggingface.co/o/m", {"HF_TOKEN": "hf_env"}, None, None),  # not over plain http
+        ("https://example.org/f", {"HF_TOKEN": "hf_env"}, None, None),
+    ],
+)
+def test_the_hub_token_is_used_for_the_hub_only(
+    tmp_path, monkeypatch, url, env, token_file, expected
+) -> None:
+    from wherry.core.jobs import AddRequest
+    from wherry.engine.credentials import request_credentials
+
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    if token_file is not None:
+        (tmp_path / "hf").mkdir()
+        (tmp_path / "hf" / "token").write_text(token_file)
+    _, headers, secret = request_credentials(AddRequest(url, str(tmp_path)))
+    assert dict(headers).get("Authorization") == expected
+    if expected:
+        assert "authorization" in secret
+
+
+def test_a_given_login_wins_over_the_hub_token(tmp_path, monkeypatch) -> None:
+    from wherry.core.jobs import AddRequest
+    from wherry.engine.credentials import request_credentials
+
+    monkeypatch.setenv("HF_TOKEN", "hf_env")
+    request = AddRequest(
+        "https://huggingface.co/o/m", str(tmp_path), headers=(("Authorization", "Bearer mine"),)
+    )
+    assert request_credentials(request)[1] == (("Authorization", "Bearer mine"),)

@@ -24,6 +24,7 @@ __all__ = [
     "carry_credentials",
     "cookie_header",
     "headers_for",
+    "hub_token",
     "netrc_auth",
     "origin",
     "read_cookie_file",
@@ -102,6 +103,26 @@ def netrc_auth(url: str, path: str | None = None) -> tuple[str, str] | None:
     return basic_auth(login or account or "", password or "")
 
 
+# The Hugging Face Hub's hosts; its own client reads the token from HF_TOKEN, else from the file
+# `huggingface-cli login` writes ($HF_HOME/token, by default ~/.cache/huggingface/token).
+_HUB_HOSTS = frozenset({"huggingface.co", "hf.co"})
+
+
+def hub_token(url: str) -> tuple[str, str] | None:
+    """The Authorization header the Hub's own tools would send to ``url``, if any."""
+    scheme, host, _ = origin(url)
+    if scheme != "https" or host not in _HUB_HOSTS:
+        return None
+    token = os.environ.get("HF_TOKEN", "").strip()
+    if not token:
+        home = os.environ.get("HF_HOME") or str(Path.home() / ".cache" / "huggingface")
+        try:
+            token = Path(home, "token").read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeError):
+            return None
+    return ("Authorization", f"Bearer {token}") if token else None
+
+
 def read_cookie_file(path: str) -> MozillaCookieJar:
     """Load a Netscape cookies.txt (what browser exporters and ``curl -c`` write).
 
@@ -165,7 +186,8 @@ def request_credentials(request: AddRequest) -> tuple[str, Headers, tuple[str, .
 
     Gathered here so every front door gets the same: ``user:password@`` in the URL becomes HTTP
     Basic (and leaves the URL, so it is never shown or logged), a cookie file gives the cookies
-    it holds for this URL, and ``~/.netrc`` answers when nothing else gave an Authorization.
+    it holds for this URL, and when nothing else gave an Authorization, the Hugging Face Hub's
+    token (HF_TOKEN, or the file its CLI saves) for the Hub's own hosts, then ``~/.netrc``.
     """
     url, userinfo = split_userinfo(request.url.strip())
     headers = list(request.headers)
@@ -181,7 +203,7 @@ def request_credentials(request: AddRequest) -> tuple[str, Headers, tuple[str, .
             headers.append(("Cookie", "; ".join([*given, found])))
             names.add("cookie")
     if "authorization" not in names:
-        auth = netrc_auth(url)
+        auth = hub_token(url) or netrc_auth(url)
         if auth is not None:
             headers.append(auth)
     marked = tuple(m.lower() for m in request.secret_headers)
