@@ -3,6 +3,8 @@ secrets in the details, the proxy setting and where a digest came from."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import os
 
@@ -124,3 +126,26 @@ def test_proxy_setting_keeps_its_password_out_of_sight(qtbot, tmp_path):
     dialog.proxy.address.setText("http://other.example:3128")
     dialog.proxy.user.setText("")
     assert dialog.settings().proxy == "http://other.example:3128"
+
+
+def test_closing_the_dialog_stops_a_search_still_running(qtbot, qloop, flaky_server, tmp_path):
+    from tests.helpers.flaky_server import FaultPlan as Plan
+
+    flaky_server.add("/slow/app.tar.sha256", b"x" * 64, plan=Plan(gate_after=0))
+    url = flaky_server.add("/slow/app.tar", BODY)
+
+    async def scenario() -> None:
+        async with running_wherry(tmp_path / "dl") as wherry:
+            dialog = wherry.window.commands.open_add_dialog([url])
+            dialog.advanced.setChecked(True)
+            dialog.advanced.find_button.click()
+            task = dialog.find_task
+            assert task is not None
+            assert await qloop.run_in_executor(None, flaky_server.wait_gate, "/slow/app.tar.sha256", 10)
+            dialog.reject()
+            flaky_server.release("/slow/app.tar.sha256")
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, 10)
+            assert task.cancelled()
+
+    qloop.run_until_complete(scenario())

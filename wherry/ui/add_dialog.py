@@ -252,6 +252,8 @@ class AddDialog(QDialog):
         self.advanced.fields.cookie_file.textChanged.connect(self._validate)
         self.advanced.checksum_url.textChanged.connect(self._validate)
         self.advanced.toggled.connect(self._validate)
+        # A search still running when the dialog closes must not write into deleted widgets.
+        self.finished.connect(lambda _result: self.find_task is not None and self.find_task.cancel())
         self._validate()
 
     def form(self) -> AddForm:
@@ -292,6 +294,7 @@ class AddDialog(QDialog):
 
     async def _find(self, request: AddRequest) -> None:
         assert self._find_checksum is not None
+        # Cancelled (the dialog closed): leave at once, its widgets may be gone.
         try:
             checksum, source = await self._find_checksum(request)
         except WherryError as error:
@@ -304,8 +307,7 @@ class AddDialog(QDialog):
             self._found = (text, source)
             self.checksum_edit.setText(text)
             self.found_label.setText(f"Found in {source}.")
-        finally:
-            self.advanced.find_button.setEnabled(True)
+        self.advanced.find_button.setEnabled(True)
 
     def add_urls(self, urls: Sequence[str]) -> None:
         """Append ``urls`` not already listed, keeping what was typed."""
