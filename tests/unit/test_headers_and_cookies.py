@@ -110,18 +110,21 @@ def test_userinfo_is_split_and_decoded() -> None:
 
 
 @pytest.mark.parametrize(
-    ("url", "sent"),
+    ("url", "sent", "given_for"),
     [
-        ("https://hub.example/f", True),
-        ("https://hub.example:443/other", True),
-        ("https://cdn.example/f", False),
-        ("http://hub.example/f", False),  # a downgrade is another origin
-        ("https://hub.example:8443/f", False),
+        ("https://hub.example/f", True, "https://hub.example/f"),
+        ("https://hub.example:443/other", True, "https://hub.example/f"),
+        ("https://cdn.example/f", False, "https://hub.example/f"),
+        ("http://hub.example/f", False, "https://hub.example/f"),  # a downgrade is another origin
+        ("https://hub.example:8443/f", False, "https://hub.example/f"),
+        ("https://hub.example/f", True, "http://hub.example/f"),  # the step up to TLS, same host
+        ("https://cdn.example/f", False, "http://hub.example/f"),
+        ("https://hub.example:8443/f", False, "http://hub.example/f"),
     ],
 )
-def test_secrets_go_to_their_own_origin_only(url: str, sent: bool) -> None:
+def test_secrets_go_to_their_own_origin_only(url: str, sent: bool, given_for: str) -> None:
     headers = (("Authorization", "Bearer t"), ("Accept", "x"))
-    result = headers_for(url, "https://hub.example/f", headers, ())
+    result = headers_for(url, given_for, headers, ())
     assert (("Authorization", "Bearer t") in result) is sent
     assert ("Accept", "x") in result
 

@@ -3,7 +3,8 @@
 Secret headers (core.headers.is_secret) go only to the origin they were given for: the same
 scheme, host and port as the job's own URL. A redirect to another host (a signed CDN link) or a
 mirror gets the job's other headers but none of its secrets, so a token can never follow a link
-to a server it was not meant for. Going from https to http is a different origin as well.
+to a server it was not meant for. Going from https to http is a different origin as well; only
+the step up from http:// to https:// on the same host keeps them.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def headers_for(
     ``scoped`` headers (host or URL, name, value) go to that host alone and replace a job
     header of the same name there.
     """
-    trusted = same_origin(url, given_for)
+    trusted = same_origin(url, given_for) or _upgraded(given_for, url)
     own = [(name, value) for where, name, value in scoped if _is_for(url, where)]
     names = {name.lower() for name, _ in own}
     kept = [
@@ -71,6 +72,13 @@ def headers_for(
         if (trusted or not is_secret(name, marked)) and name.lower() not in names
     ]
     return kept + own
+
+
+def _upgraded(given_for: str, url: str) -> bool:
+    """http://host/ moved to https://host/ (default ports): the same server, now encrypted; the
+    secrets were already going to it, so they may follow."""
+    old, new = origin(given_for), origin(url)
+    return old == ("http", new[1], 80) and new == ("https", old[1], 443)
 
 
 def _is_for(url: str, where: str) -> bool:
