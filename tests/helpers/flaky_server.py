@@ -14,7 +14,8 @@ Last-Modified date. A `FaultPlan` per path makes it misbehave the way real serve
 
 Counting rules: `statuses`, `change_after` and the body faults count GET requests only. A body fault
 (`drop_after`, `stall_after`, `gate_after`, `wrong_content_range`, `wrong_range_end`,
-`wrong_content_length`, `corrupt_at`) is counted each time it actually fires, so `drop_times=1` drops the first response long enough to be cut and no other.
+`wrong_content_length`, `corrupt_at`) is counted each time it actually fires, so `drop_times=1`
+drops the first response long enough to be cut and no other.
 `redirect_to` and `always_status` answer HEAD as well as GET (unless `head_status` says otherwise),
 because a moved or missing file is missing for both.
 
