@@ -68,11 +68,12 @@ class Fetcher:
             validator = _strong(job.etag) or job.last_modified
             if validator:
                 headers["If-Range"] = validator
-        worker.received = 0
+        worker.received, worker.answered = 0, False
         try:
             async with runner.ctx.session.get(url, headers=headers) as response:
                 remote = describe(response)
                 offset = await self._accept(remote, url, segment, position, asked_end, is_mirror)
+                worker.answered = True
                 if remote.status == 200:
                     asked_end = None  # the whole file is coming, whatever we asked for
                 await self._stream(response, worker, segment, offset, asked_end, url)

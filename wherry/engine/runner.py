@@ -108,6 +108,7 @@ class Worker:
     received: int = 0
     replaced: bool = False
     url: str | None = None
+    answered: bool = False  # the current request got the file's bytes started (a 200 or 206)
 
 
 class Runner:
@@ -324,7 +325,8 @@ class Runner:
                     return  # a body of unknown length ended cleanly: that was all of it
             except RetryableError as error:
                 self.reached[segment.start] = max(before, segment.position)
-                delay = self.sources.retryable_failed(url, error, segment.position > before)
+                cut_at = segment.position if worker.answered else None
+                delay = self.sources.retryable_failed(url, error, segment.position > before, cut_at)
                 if delay is None:
                     self.ctx.note(self.job, f"Gave up on {host_of(url)}: {error.message}")
                     continue
