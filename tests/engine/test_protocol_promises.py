@@ -146,15 +146,53 @@ async def test_a_mirror_announcing_a_different_digest_is_never_mixed_in(harness,
     assert "different digest" in (job.mirrors[0].rejected or "")
 
 
-async def test_a_mirror_announcing_the_same_digest_is_used(harness, flaky_server):
+@pytest.mark.parametrize(
+    ("primary_header", "mirror_header"),
+    [("Repr-Digest", "Repr-Digest"), ("Repr-Digest", "Digest"), ("Digest", "Repr-Digest")],
+)
+async def test_a_mirror_announcing_the_same_digest_is_used(
+    harness, flaky_server, primary_header, mirror_header
+):
     body = payload(2 * MIB)
     primary = flaky_server.add(
-        "/p/same.bin", body, plan=FaultPlan(drip_rate=2 * MIB, announce_digest="Repr-Digest")
+        "/p/same.bin", body, plan=FaultPlan(drip_rate=2 * MIB, announce_digest=primary_header)
     )
-    mirror = flaky_server.add("/m/same.bin", body, plan=FaultPlan(announce_digest="Repr-Digest"))
+    # The same SHA-256, spelled the way the other field spells it, is the same file.
+    mirror = flaky_server.add("/m/same.bin", body, plan=FaultPlan(announce_digest=mirror_header))
     await harness.open(**SPLIT)
     job = await harness.download(primary, connections=4, mirrors=(mirror,))
     assert job.state is JobState.FINISHED, job.error_message
     assert (harness.downloads / "same.bin").read_bytes() == body
     assert not job.mirrors[0].rejected
     assert flaky_server.bytes_sent("/m/same.bin") > 0
+
+
+# ---- found by the property tests ----------------------------------------------------------------
+
+
+async def test_regression_a_server_that_stops_sending_parts_mid_download_never_gives_a_short_file(
+    harness, flaky_server
+):
+    # The probe gets its 206; the other connections' If-Range fails, so they get 200s. The restart
+    # with one connection once forgot the size, took the end of the next (bounded) 206 for the
+    # end of the file, and "finished" a file with only its first piece right.
+    body = payload(MIB)
+    url = flaky_server.add("/stop.bin", body, plan=FaultPlan(if_range_fails=True))
+    await harness.open(min_split_size=64 * KIB)
+    job = await harness.download(url, connections=4)
+    assert job.state is JobState.FINISHED, job.error_message
+    assert job.total_size == MIB
+    assert (harness.downloads / "stop.bin").read_bytes() == body
+    assert any("one connection" in line for line in harness.history(job))
+
+
+async def test_regression_an_unquoted_etag_is_never_sent_as_if_range(harness, flaky_server):
+    body = payload(SIZE)
+    # "0" is no entity tag (RFC 9110 §8.8.3 quotes them); sent back, a server reads it as a date.
+    url = flaky_server.add("/bare.bin", body, etag="0", plan=FaultPlan(drop_after=100_000, drop_times=1))
+    job = await harness.download(url)
+    assert job.state is JobState.FINISHED, job.error_message
+    assert (harness.downloads / "bare.bin").read_bytes() == body
+    resumed = flaky_server.requests_for("/bare.bin", "GET")[1]
+    assert resumed.if_range == harness.engine.job(job.id).last_modified
+    assert resumed.status == 206

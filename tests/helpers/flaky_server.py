@@ -107,6 +107,9 @@ class FaultPlan:
 
     ignore_range: bool = False
     """Answer a ranged GET with 200 and the whole body."""
+    if_range_fails: bool = False
+    """Treat every If-Range as not matching (send the whole file with 200) while plain ranges are
+    served: a CDN whose nodes give one file different ETags does this."""
     wrong_content_range: int | None = None
     """Shift a 206's start by this many bytes (clamped to the body) and send the shifted bytes."""
     wrong_range_times: int | None = None
@@ -118,6 +121,9 @@ class FaultPlan:
     """Advertise a 206's Content-Length this many bytes off; the Content-Range stays right. Shorter:
     exactly that many bytes are sent. Longer: the part is sent, then the connection is closed."""
     wrong_length_times: int | None = None
+    content_range: str | None = None
+    """Send this Content-Range on every 206 instead of the true one (the body is still the part
+    asked for): for feeding a client's parser whatever text a test likes."""
 
     end_at: int | None = None
     """Every GET answer stops at this offset of the file (the Content-Length still promises the rest)
@@ -640,7 +646,9 @@ class FlakyServer:
         if range_header is not None and not plan.no_length and not plan.ignore_range:
             if_range = request.headers.get("If-Range")
             # RFC 9110 §13.1.5: a failed If-Range means "send me the whole, current representation".
-            if if_range is None or if_range_matches(if_range, etag, last_modified):
+            if if_range is None or (
+                not plan.if_range_fails and if_range_matches(if_range, etag, last_modified)
+            ):
                 parsed = parse_range(range_header, length)
                 if parsed == _UNSATISFIABLE:
                     await self._plain(out, entry, 416, [("Content-Range", f"bytes */{length}"), *extra])
@@ -708,7 +716,8 @@ class FlakyServer:
             ):
                 gate_index = res.fired["gate"]
         if status == 206:
-            headers["Content-Range"] = f"bytes {first}-{last}/{length}"
+            true_range = f"bytes {first}-{last}/{length}"
+            headers["Content-Range"] = true_range if plan.content_range is None else plan.content_range
         for name, value in extra:
             headers.add(name, value)
         # The log runs ahead of the wire, so a test that saw the bytes also sees the record.

@@ -57,7 +57,8 @@ class Fetcher:
         # What we ask for is fixed now; the segment's end may shrink while the answer is on its
         # way (another connection takes the tail), so the answer is checked against the request.
         asked_end = None if segment.end is None else segment.end - 1
-        if asked_end is None and position == 0 and runner.connections() > 1 and runner.use_range:
+        probing = job.total_size is None
+        if asked_end is None and position == 0 and probing and runner.connections() > 1 and runner.use_range:
             # The probe of a download that will be split asks for its first share only, so no
             # connection streams past its part and gets cut off with bytes in flight.
             asked_end = runner.ctx.settings.min_split_size - 1
@@ -273,4 +274,7 @@ def _stop(segment: Segment, asked_end: int | None) -> int | None:
 
 
 def _strong(etag: str | None) -> str | None:
-    return etag if etag and not etag.startswith("W/") else None
+    # RFC 9110 §8.8.3: an entity tag is quoted; anything else sent back would be read as a date.
+    if etag and len(etag) >= 2 and etag.startswith('"') and etag.endswith('"'):
+        return etag
+    return None

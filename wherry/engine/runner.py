@@ -35,6 +35,7 @@ from wherry.core.jobs import Job, JobState, Segment
 from wherry.core.ports import Hasher, JobRepository, LocalCopies, Verifier
 from wherry.core.settings import Settings
 from wherry.engine.checkpoint import Checkpointer
+from wherry.engine.digests import digests_disagree
 from wherry.engine.fetcher import CHUNK, Fetcher, RestartNeeded
 from wherry.engine.hosts import HostPool
 from wherry.engine.http_errors import translate_disk_error
@@ -398,7 +399,7 @@ class Runner:
                 f"The mirror {host} offers {human_size(remote.total_size)}, "
                 f"not {human_size(job.total_size)}; it was not used.",
             )
-        if self._primary_digest and remote.digest and remote.digest != self._primary_digest:
+        if digests_disagree(self._primary_digest, remote.digest):
             raise SourceError(
                 ErrorKind.SIZE_MISMATCH, f"The mirror {host} announces a different digest; it was not used."
             )
@@ -442,7 +443,9 @@ class Runner:
         job = self.job
         if changed:
             job.total_size = None  # the next answer describes the new file
-        job.segments = [Segment(0, job.total_size if job.accept_ranges else None)]
+        # The size stays known unless the file changed: without it, the end of the next answer
+        # would be taken for the end of the file.
+        job.segments = [Segment(0, job.total_size)]
         if self.hash is not None:
             await self.hash.close()
         self.hash, self._hash_seed = None, None
