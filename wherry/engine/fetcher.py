@@ -217,8 +217,10 @@ class Fetcher:
         part = runner.open_part()
         if offset == 0 and segment.done == 0 and len(job.segments) == 1:
             part.truncate(0)  # stale bytes from a run that never checkpointed
-            if job.total_size:
-                part.preallocate(job.total_size)
+        if job.total_size:
+            # Also when the file is already split (in pieces for a checksum, or resumed): a full
+            # disk should show now, and the file should have its size before any piece is in.
+            part.preallocate(job.total_size)
         position = offset
         reader = response.content
         while True:

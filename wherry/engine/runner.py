@@ -208,7 +208,8 @@ class Runner:
         if job.bytes_done == 0:
             return
         path = job.part_path
-        furthest = max(s.position for s in job.segments)
+        # Only counted bytes matter: a segment nobody has started may begin past the file's end.
+        furthest = max((s.position for s in job.segments if s.done), default=0)
         try:
             size = path.stat().st_size if path is not None else -1
         except OSError:
