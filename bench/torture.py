@@ -70,7 +70,10 @@ def stored_segments(home: Path) -> list[tuple[int, int]]:
     if not db.exists():
         return []
     with contextlib.closing(sqlite3.connect(db, timeout=10)) as conn:
-        return list(conn.execute("SELECT range_start, done FROM segments"))
+        try:
+            return list(conn.execute("SELECT range_start, done FROM segments"))
+        except sqlite3.OperationalError:  # the first run is still creating the tables
+            return []
 
 
 def stored_state(home: Path) -> tuple[str, str | None]:
@@ -290,7 +293,7 @@ def disk_full(args: argparse.Namespace, wherry: str, nginx: Nginx, source: Sourc
     home = run / "home"
     home.mkdir(parents=True)
     env = clean_env({"WHERRY_HOME": str(home)})
-    url = nginx.url("fast", source.name)
+    url = nginx.url("slow", source.name)
     log_start = read_access_log(nginx.access_log)[1]
     with small_disk(run, source.size + 32 * MIB) as (disk, fstype):
         argv = [wherry, "get", url, "-c", str(args.connections), "-d", str(disk), "-q"]
@@ -320,7 +323,7 @@ def disk_full(args: argparse.Namespace, wherry: str, nginx: Nginx, source: Sourc
         verify_output(target, source, "after the disk was full")
         if not same_bytes(target, source.path):
             raise BenchError("WRONG DOWNLOAD: the file differs from the source")
-    sent = bytes_sent(nginx.access_log, f"/fast/{source.name}", log_start)
+    sent = bytes_sent(nginx.access_log, f"/slow/{source.name}", log_start)
     shutil.rmtree(run, ignore_errors=True)
     return [
         f"- {fstype} image of {human_bytes(source.size + 32 * MIB)} (no fallocate), "
