@@ -9,17 +9,18 @@ import signal
 
 import pytest
 
-from tests.e2e.conftest import spawn, wherry
+from tests.e2e.conftest import spawn, stored_progress, wait_for, wherry
 from tests.engine.conftest import payload
 from tests.helpers.flaky_server import FaultPlan
 from wherry.store import open_store
 
 pytestmark = pytest.mark.e2e
 
-SIZE = 2 * 1024 * 1024
-RATE = 250_000  # per connection: four connections make the whole file last about two seconds
-# Where the kills fall, as bytes served in all (the file once is SIZE): a few mid-transfer instants.
-KILLS = (300_000, 1_100_000, 1_900_000)
+SIZE = 3 * 1024 * 1024
+RATE = 250_000  # per connection: four connections make the whole file last about three seconds
+# The first kill comes before any checkpoint; each later one once the run has checkpointed
+# something new, so every rerun has bytes to keep and the kills fall mid-transfer.
+KILLS = ("before-a-checkpoint", "after-a-checkpoint", "after-a-checkpoint")
 
 
 def _counted(home, workdir, body: bytes) -> int:
@@ -36,16 +37,35 @@ def _counted(home, workdir, body: bytes) -> int:
     return job.bytes_done
 
 
+def _history(home) -> list[str]:
+    repo, _ = open_store(home / "wherry.db")
+    try:
+        (job,) = repo.load_jobs()
+        return [line for _, line in repo.load_history(job.id)]
+    finally:
+        repo.close()
+
+
 def test_several_sigkills_of_one_download_then_the_exact_file(flaky_server, workdir, wherry_home):
+    # Small pieces, as a big file gets them: with a checksum the connections take the file piece
+    # by piece in order, and the rest of the file is one segment past the pieces in flight.
+    repo, _ = open_store(wherry_home / "wherry.db")
+    try:
+        repo.save_settings(repo.load_settings().with_changes(min_split_size=128 * 1024))
+    finally:
+        repo.close()
     body = payload(SIZE, seed=11)
     digest = hashlib.sha256(body).hexdigest()
     url = flaky_server.add("/t.bin", body, plan=FaultPlan(drip_rate=RATE))
     argv = ("get", url, "-c", "4", "-o", "t.bin", "--sha256", digest)
-    counted = []
-    for served in KILLS:
+    counted = [0]
+    for when in KILLS:
         process = spawn(*argv, cwd=workdir)
         try:
-            assert flaky_server.wait_bytes_sent("/t.bin", served, 30)
+            if when == "before-a-checkpoint":
+                assert flaky_server.wait_bytes_sent("/t.bin", 200_000, 30)
+            else:
+                assert wait_for(lambda: stored_progress(wherry_home).get("t.bin", 0) > counted[-1], 20)
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(10)
         finally:
@@ -57,10 +77,11 @@ def test_several_sigkills_of_one_download_then_the_exact_file(flaky_server, work
         assert not (workdir / "t.bin").exists()
         counted.append(_counted(wherry_home, workdir, body))
     assert counted == sorted(counted), "a rerun never loses what a checkpoint kept"
-    assert counted[-1] > 0
+    assert counted[-1] > counted[-2] > 0
     last = wherry(*argv, cwd=workdir)
     assert last.returncode == 0, last.stderr
     assert (workdir / "t.bin").read_bytes() == body
+    assert not [line for line in _history(wherry_home) if "starting again" in line]
     # Each kill costs at most what arrived since the last checkpoint (one second) and the bytes in
     # flight: far less than starting again from zero would.
     extra = flaky_server.bytes_sent("/t.bin") - SIZE
