@@ -122,6 +122,10 @@ async def test_after_a_restart_only_the_prefix_on_disk_is_hashed_once(harness, f
     assert done.actual_digest == spec.hexdigest
     assert len(verifier.calls) == 1
     assert 0 < verifier.calls[0] <= 120_000
+    # A digest missing the prefix would fail the check and pass after a silent second download:
+    # only the count of bytes served shows that nothing was fetched twice.
+    assert sum(r.bytes_sent for r in data_requests(flaky_server, "/p.bin")) == SIZE
+    assert not any("once more" in line for line in harness.history(done))
 
 
 async def test_a_plain_progress_callback_sees_bytes_and_total(harness, flaky_server):

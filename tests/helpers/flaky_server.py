@@ -13,8 +13,9 @@ Last-Modified date. A `FaultPlan` per path makes it misbehave the way real serve
     srv.stop()
 
 Counting rules: `statuses`, `change_after` and the body faults count GET requests only. A body fault
-(`drop_after`, `stall_after`, `gate_after`, `wrong_content_range`, `corrupt_at`) is counted each time
-it actually fires, so `drop_times=1` drops the first response long enough to be cut and no other.
+(`drop_after`, `stall_after`, `gate_after`, `wrong_content_range`, `wrong_range_end`,
+`wrong_content_length`, `corrupt_at`) is counted each time it actually fires, so `drop_times=1`
+drops the first response long enough to be cut and no other.
 `redirect_to` and `always_status` answer HEAD as well as GET (unless `head_status` says otherwise),
 because a moved or missing file is missing for both.
 
@@ -24,7 +25,8 @@ aiohttp, IncompleteRead in http.client); `drop_with_reset` sends an RST instead.
 the response carries no "Connection: close".
 
 The request log is written ahead of the wire: once a client has seen a status or a byte, `requests`,
-`bytes_sent` and the waits already account for it.
+`bytes_sent` and the waits already account for it. Each record carries its arrival time (`at`, on
+the `time.monotonic()` clock), so a test can check how long a client waited between requests.
 
 Header values: aiohttp refuses control characters (other than tab) and DEL in header names and values.
 Such values in `extra_headers` are still sent: the response head is then written byte for byte by this
@@ -35,10 +37,13 @@ the connection is closed after that response.
 from __future__ import annotations
 
 import asyncio
+import base64
 import email.utils
+import hashlib
 import socket
 import struct
 import threading
+import time
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -102,15 +107,36 @@ class FaultPlan:
 
     ignore_range: bool = False
     """Answer a ranged GET with 200 and the whole body."""
+    if_range_fails: bool = False
+    """Treat every If-Range as not matching (send the whole file with 200) while plain ranges are
+    served: a CDN whose nodes give one file different ETags does this."""
     wrong_content_range: int | None = None
     """Shift a 206's start by this many bytes (clamped to the body) and send the shifted bytes."""
     wrong_range_times: int | None = None
+    """How many 206 answers get a wrong range (shifted start or wrong end); None: every one."""
+    wrong_range_end: int | None = None
+    """Move a 206's last byte by this many bytes (clamped to the body): the Content-Range and the
+    Content-Length agree with each other and with the bytes sent, but not with what was asked."""
+    wrong_content_length: int | None = None
+    """Advertise a 206's Content-Length this many bytes off; the Content-Range stays right. Shorter:
+    exactly that many bytes are sent. Longer: the part is sent, then the connection is closed."""
+    wrong_length_times: int | None = None
+    content_range: str | None = None
+    """Send this Content-Range on every 206 instead of the true one (the body is still the part
+    asked for): for feeding a client's parser whatever text a test likes."""
+
+    end_at: int | None = None
+    """Every GET answer stops at this offset of the file (the Content-Length still promises the rest)
+    and the connection is closed: a server that always ends early at the same byte."""
 
     change_after: int | None = None
     """After this many GET requests the file changes to `new_body` with the new validators."""
     new_body: bytes | None = None
     new_etag: str | None = '"changed"'
     new_last_modified: str | None = "Thu, 22 Oct 2015 07:28:00 GMT"
+    change_every_request: bool = False
+    """Every GET finds a new version of the file: same size, different first byte, new ETag and
+    Last-Modified, so no If-Range can ever match."""
 
     corrupt_at: int | None = None
     """Flip every bit of the byte at this offset of the file whenever it is served."""
@@ -133,6 +159,10 @@ class FaultPlan:
     """A path on this server (or an absolute URL) to redirect to."""
     redirect_status: int = 302
     redirect_times: int | None = None
+
+    announce_digest: Literal["Repr-Digest", "Digest"] | None = None
+    """Send the SHA-256 of the body being served in this header (RFC 9530 Repr-Digest, or the older
+    RFC 3230 Digest) on HEAD, 200 and 206 answers."""
 
     extra_headers: Mapping[str, str] | Sequence[tuple[str, str]] = field(default_factory=dict)
     """Added to every response for this path; pairs allow a header twice."""
@@ -159,6 +189,8 @@ class Recorded:
     """Body bytes of the file handed to the connection."""
     outcome: str
     """"pending", "complete", "dropped", "stalled", "cut_short", "client_gone" or "stopped"."""
+    at: float = 0.0
+    """When the request arrived, on the `time.monotonic()` clock (shared with the test process)."""
 
     @property
     def range(self) -> str | None:
@@ -182,10 +214,18 @@ class _Entry:
     status: int | None = None
     bytes_sent: int = 0
     outcome: str = "pending"
+    at: float = field(default_factory=time.monotonic)
 
     def freeze(self) -> Recorded:
         return Recorded(
-            self.method, self.path, self.query, self.headers, self.status, self.bytes_sent, self.outcome
+            self.method,
+            self.path,
+            self.query,
+            self.headers,
+            self.status,
+            self.bytes_sent,
+            self.outcome,
+            self.at,
         )
 
 
@@ -535,6 +575,8 @@ class FlakyServer:
         if disposition is not None:
             headers["Content-Disposition"] = disposition
         headers["Content-Type"] = content_type
+        if plan.announce_digest is not None:
+            headers[plan.announce_digest] = _digest_field(plan.announce_digest, body)
         if is_get:
             await self._get(out, entry, res, plan, headers, extra, body, etag, last_modified)
         else:
@@ -544,7 +586,7 @@ class FlakyServer:
     def _early_answer(self, res: _Resource, is_get: bool) -> tuple[int, list[tuple[str, str]]] | None:
         """A redirect or a status instead of the file, and the counters that go with it (locked)."""
         plan = res.plan
-        self._maybe_change(res)
+        self._maybe_change(res, is_get)
         if is_get:
             res.gets += 1
         if plan.redirect_to is not None and self._fire(res, "redirect", plan.redirect_times):
@@ -616,7 +658,9 @@ class FlakyServer:
         if range_header is not None and not plan.no_length and not plan.ignore_range:
             if_range = request.headers.get("If-Range")
             # RFC 9110 §13.1.5: a failed If-Range means "send me the whole, current representation".
-            if if_range is None or if_range_matches(if_range, etag, last_modified):
+            if if_range is None or (
+                not plan.if_range_fails and if_range_matches(if_range, etag, last_modified)
+            ):
                 parsed = parse_range(range_header, length)
                 if parsed == _UNSATISFIABLE:
                     await self._plain(out, entry, 416, [("Content-Range", f"bytes */{length}"), *extra])
@@ -632,6 +676,12 @@ class FlakyServer:
                 span = last - first
                 first = min(max(first + plan.wrong_content_range, 0), length - 1)
                 last = min(first + span, length - 1)
+            if (
+                status == 206
+                and plan.wrong_range_end
+                and self._fire(res, "wrong_range", plan.wrong_range_times)
+            ):
+                last = min(max(last + plan.wrong_range_end, first), length - 1)
             payload = body[first : last + 1]
             if (
                 plan.corrupt_at is not None
@@ -645,6 +695,13 @@ class FlakyServer:
             if status == 200 and plan.content_length is not None:
                 advertised = plan.content_length
                 payload = payload[:advertised]
+            if (
+                status == 206
+                and plan.wrong_content_length
+                and self._fire(res, "wrong_length", plan.wrong_length_times)
+            ):
+                advertised = max(0, advertised + plan.wrong_content_length)
+                payload = payload[:advertised]
             # Where the body ends: the first fault that cuts it, else its end.
             end, ending = len(payload), "complete"
             if advertised > len(payload):
@@ -655,6 +712,8 @@ class FlakyServer:
                 and self._fire(res, "stall", plan.stall_times)
             ):
                 end, ending = plan.stall_after, "stalled"
+            if plan.end_at is not None and first + end > plan.end_at:
+                end, ending = max(0, plan.end_at - first), "dropped"
             if (
                 plan.drop_after is not None
                 and plan.drop_after < end
@@ -669,7 +728,8 @@ class FlakyServer:
             ):
                 gate_index = res.fired["gate"]
         if status == 206:
-            headers["Content-Range"] = f"bytes {first}-{last}/{length}"
+            true_range = f"bytes {first}-{last}/{length}"
+            headers["Content-Range"] = true_range if plan.content_range is None else plan.content_range
         for name, value in extra:
             headers.add(name, value)
         # The log runs ahead of the wire, so a test that saw the bytes also sees the record.
@@ -772,8 +832,15 @@ class FlakyServer:
                         if not waiter.done():
                             waiter.set_result(None)
 
-    def _maybe_change(self, res: _Resource) -> None:
+    def _maybe_change(self, res: _Resource, is_get: bool) -> None:
         plan = res.plan
+        if plan.change_every_request and is_get:
+            res.generation += 1
+            if res.body:
+                res.body = bytes([res.generation % 256]) + res.body[1:]
+            res.etag = f'"every-{res.generation}"'
+            res.last_modified = email.utils.formatdate(1_500_000_000 + res.generation, usegmt=True)
+            return
         if plan.change_after is None or res.changed or res.gets < plan.change_after:
             return
         res.changed = True
@@ -798,6 +865,12 @@ class FlakyServer:
             if outcome is not None:
                 entry.outcome = outcome
             self._cond.notify_all()
+
+
+def _digest_field(name: str, body: bytes) -> str:
+    value = base64.b64encode(hashlib.sha256(body).digest()).decode()
+    # RFC 9530 uses a structured-field byte sequence (:...:); RFC 3230 a bare base64 token.
+    return f"sha-256=:{value}:" if name == "Repr-Digest" else f"SHA-256={value}"
 
 
 def _reason(status: int) -> str:

@@ -41,7 +41,7 @@ def test_rows_follow_engine_queue_order_with_formatted_cells(qapp, engine):
     assert model.columnCount() == len(Column)
     names = [model.index(row, Column.NAME).data() for row in range(4)]
     assert names == ["ubuntu.iso", "notes.pdf", "song.mp3", "photo.jpg"]
-    assert model.index(1, Column.SIZE).data() == "2.4 MB"
+    assert model.index(1, Column.SIZE).data() == "2.4 MiB"
     assert model.index(1, Column.PROGRESS).data() == "40.0 %"
     assert model.index(1, Column.PROGRESS).data(Roles.PROGRESS) == pytest.approx(0.4)
     assert model.index(1, Column.STATUS).data() == "Paused"

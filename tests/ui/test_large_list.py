@@ -36,6 +36,6 @@ def test_window_with_a_thousand_jobs_repaints_only_transferring_rows(qtbot, tmp_
         engine.progress[job.id] = Progress(job.id, JobState.RUNNING, 10 * (n + 1), 1000, 5000.0, 3.0)
     model.refresh()
     assert sorted(repainted) == [model.row_of(job.id) for job in running]
-    assert window.activity_label.text() == "20 downloads · 97.7 kB/s"
+    assert window.activity_label.text() == "20 downloads · 97.7 KiB/s"
     row = model.row_of(running[3].id)
     assert model.index(row, Column.PROGRESS).data() == "4.0 %"

@@ -6,11 +6,14 @@ import configparser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import QMimeDatabase
 from PySide6.QtGui import QImage
 from ui_doubles import FakeEngine, MemorySettingsStore
 
 from wherry.core import Segment, Settings
+from wherry.core.sizes import human_size
 from wherry.ui.bridge import Bridge
 from wherry.ui.columns import format_eta, format_progress, format_size, format_speed
 from wherry.ui.file_icons import FileIcons, category_for
@@ -23,10 +26,27 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.mark.parametrize(
     ("size", "text"),
-    [(None, "—"), (0, "0 bytes"), (1536, "1.5 kB"), (5_900_000_000, "5.5 GB")],
+    [(None, "—"), (0, "0 bytes"), (1, "1 byte"), (1536, "1.5 KiB"), (5_900_000_000, "5.5 GiB")],
 )
 def test_sizes_read_in_the_locales_units(size, text):
     assert format_size(size) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=2**63 - 1))
+def test_the_window_and_the_command_line_write_one_size_the_same_way(size):
+    from PySide6.QtCore import QLocale
+
+    from wherry.ui import columns
+
+    # In the C locale QLocale adds no digit grouping, so the whole text must match.
+    before = columns._locale
+    columns._locale = QLocale.c()
+    try:
+        assert format_size(size) == human_size(size)
+        assert format_speed(size) in ("", f"{human_size(size)}/s")
+    finally:
+        columns._locale = before
 
 
 @pytest.mark.parametrize(
@@ -44,7 +64,7 @@ def test_eta_reads_in_the_largest_sensible_units(eta, text):
         (999, 1000, "99.9 %"),
         (99_999, 100_000, "99.9 %"),
         (100, 100, "100 %"),
-        (2048, None, "2.0 kB"),
+        (2048, None, "2.0 KiB"),
     ],
 )
 def test_progress_never_claims_100_percent_early(done, total, text):
@@ -53,7 +73,7 @@ def test_progress_never_claims_100_percent_early(done, total, text):
 
 def test_speed_is_empty_when_nothing_moves():
     assert format_speed(0) == ""
-    assert format_speed(2_500_000) == "2.4 MB/s"
+    assert format_speed(2_500_000) == "2.4 MiB/s"
 
 
 def test_segment_map_draws_one_lane_per_segment_filled_by_progress(qtbot):
@@ -112,7 +132,7 @@ def test_tray_tooltip_shows_active_count_and_speed(qapp):
     tray = Tray(Bridge(FakeEngine(), MemorySettingsStore(), Settings()), app_icon())
     assert tray.tooltip() == "Wherry — nothing downloading"
     tray.show_activity(2, 3_000_000)
-    assert tray.tooltip() == "Wherry — 2 downloads at 2.9 MB/s"
+    assert tray.tooltip() == "Wherry — 2 downloads at 2.9 MiB/s"
 
 
 def test_desktop_entry_launches_wherry_with_urls_and_names_its_icon(qapp):

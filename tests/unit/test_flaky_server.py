@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import http.client
 import socket
 import subprocess
@@ -814,3 +816,115 @@ async def test_aiohttp_client_sees_a_reset_mid_body(flaky_server: FlakyServer) -
         # aiohttp reports the cut body as a payload error and names the reset in it.
         with pytest.raises(aiohttp.ClientPayloadError, match="Connection reset"):
             await resp.read()
+
+
+# -- faults added for the protocol-promise tests -----------------------------------------------
+
+
+def test_each_request_records_when_it_arrived(flaky_server: FlakyServer) -> None:
+    flaky_server.add("/f", BODY)
+    before = time.monotonic()
+    fetch(flaky_server, "/f")
+    fetch(flaky_server, "/f")
+    after = time.monotonic()
+
+    first, second = flaky_server.requests
+    assert before <= first.at <= second.at <= after
+
+
+def test_wrong_range_end_sends_a_consistent_but_different_part(flaky_server: FlakyServer) -> None:
+    flaky_server.add("/f", BODY, plan=FaultPlan(wrong_range_end=-50, wrong_range_times=1))
+
+    status, headers, body = fetch(flaky_server, "/f", {"Range": "bytes=100-199"})
+    again = fetch(flaky_server, "/f", {"Range": "bytes=100-199"})
+
+    assert status == 206
+    assert headers["Content-Range"] == f"bytes 100-149/{len(BODY)}"
+    assert headers["Content-Length"] == "50"
+    assert body == BODY[100:150]
+    assert again[1]["Content-Range"] == f"bytes 100-199/{len(BODY)}"
+
+
+@pytest.mark.parametrize(("delta", "sent"), [(-40, 60), (+40, 100)])
+def test_wrong_content_length_on_a_206_keeps_the_content_range(
+    flaky_server: FlakyServer, delta: int, sent: int
+) -> None:
+    flaky_server.add("/f", BODY, plan=FaultPlan(wrong_content_length=delta))
+
+    conn = connect(flaky_server)
+    conn.request("GET", "/f", headers={"Range": "bytes=100-199"})
+    resp = conn.getresponse()
+    try:
+        body = resp.read()
+    except http.client.IncompleteRead as broken:
+        body = broken.partial
+    conn.close()
+
+    assert resp.status == 206
+    assert resp.headers["Content-Range"] == f"bytes 100-199/{len(BODY)}"
+    assert resp.headers["Content-Length"] == str(100 + delta)
+    assert body == BODY[100 : 100 + sent]
+
+
+def test_end_at_stops_every_answer_at_the_same_offset(flaky_server: FlakyServer) -> None:
+    flaky_server.add("/f", BODY, plan=FaultPlan(end_at=3000))
+
+    partials = []
+    for start in (0, 1000, 3000):
+        conn = connect(flaky_server)
+        conn.request("GET", "/f", headers={"Range": f"bytes={start}-"})
+        resp = conn.getresponse()
+        with pytest.raises(http.client.IncompleteRead) as broken:
+            resp.read()
+        conn.close()
+        assert resp.headers["Content-Length"] == str(len(BODY) - start)  # it promises the rest
+        partials.append(broken.value.partial)
+
+    assert partials == [BODY[:3000], BODY[1000:3000], b""]
+    assert [r.outcome for r in flaky_server.requests] == ["dropped"] * 3
+
+
+def test_change_every_request_gives_each_get_a_new_version(flaky_server: FlakyServer) -> None:
+    flaky_server.add("/f", BODY, plan=FaultPlan(change_every_request=True))
+
+    answers = [fetch(flaky_server, "/f") for _ in range(3)]
+    ranged = fetch(flaky_server, "/f", {"Range": "bytes=5-", "If-Range": answers[-1][1]["ETag"]})
+
+    assert len({a[1]["ETag"] for a in answers}) == 3
+    assert len({a[1]["Last-Modified"] for a in answers}) == 3
+    assert len({a[2][:1] for a in answers}) == 3
+    assert all(a[2][1:] == BODY[1:] for a in answers)
+    assert ranged[0] == 200  # the validator of the last answer is already out of date
+
+
+_SHA256_B64 = base64.b64encode(hashlib.sha256(BODY).digest()).decode()
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [("Repr-Digest", f"sha-256=:{_SHA256_B64}:"), ("Digest", f"SHA-256={_SHA256_B64}")],
+)
+def test_announce_digest_sends_the_bodys_sha256(flaky_server: FlakyServer, header: str, value: str) -> None:
+    flaky_server.add("/f", BODY, plan=FaultPlan(announce_digest=header))  # type: ignore[arg-type]
+
+    assert fetch(flaky_server, "/f")[1][header] == value
+    assert fetch(flaky_server, "/f", method="HEAD")[1][header] == value
+
+
+def test_content_range_override_replaces_the_true_one(flaky_server: FlakyServer) -> None:
+    flaky_server.add("/f", BODY, plan=FaultPlan(content_range="bytes nonsense"))
+
+    status, headers, body = fetch(flaky_server, "/f", {"Range": "bytes=0-9"})
+
+    assert (status, headers["Content-Range"], body) == (206, "bytes nonsense", BODY[:10])
+    assert headers.get_all("Content-Range") == ["bytes nonsense"]
+
+
+def test_if_range_fails_sends_the_whole_file_but_plain_ranges_work(flaky_server: FlakyServer) -> None:
+    flaky_server.add("/f", BODY, plan=FaultPlan(if_range_fails=True))
+
+    with_validator = fetch(flaky_server, "/f", {"Range": "bytes=10-19", "If-Range": '"v1"'})
+    plain = fetch(flaky_server, "/f", {"Range": "bytes=10-19"})
+
+    assert (with_validator[0], with_validator[2]) == (200, BODY)
+    assert (plain[0], plain[2]) == (206, BODY[10:20])

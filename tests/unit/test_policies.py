@@ -52,6 +52,66 @@ def test_retry_budget_counts_tries_and_time_and_progress_resets_it():
     assert timed.exhausted(5.0, next_delay=6.0)
 
 
+class Longest(random.Random):
+    """Jitter that always picks the longest wait: the worst case for how long giving up takes."""
+
+    def uniform(self, a: float, b: float) -> float:
+        return b
+
+
+def _seconds_until_given_up(state: RetryState, cut_at: int | None, tries: int = 100) -> float | None:
+    """Fail again and again at the same point, waiting each delay; when does the URL give up?"""
+    now = 0.0
+    for _ in range(tries):
+        state.record_failure(now, cut_at)
+        delay = state.policy.delay(state.failures, rng=Longest())
+        if state.exhausted(now, delay):
+            return now
+        now += delay
+    return None
+
+
+def test_a_server_ending_at_the_same_byte_is_given_up_within_thirty_seconds_of_the_first_try():
+    policy = RetryPolicy()  # the defaults a user gets
+    state = RetryState(policy)
+    # The first answer got somewhere (progress), then every answer stops at the same byte.
+    state.record_progress()
+    given_up = _seconds_until_given_up(state, cut_at=5000)
+    assert given_up is not None
+    assert given_up <= 30.0
+    assert state.stuck_tries == policy.max_stuck_tries
+    assert "byte 5,000 " in state.stuck_sentence("example.org")
+
+
+def test_a_flaky_link_without_answers_keeps_the_long_budget():
+    policy = RetryPolicy()
+    given_up = _seconds_until_given_up(RetryState(policy), cut_at=None)
+    assert given_up is not None
+    assert given_up > 60.0  # minutes of patience for a link that drops, as before
+    assert policy.max_stuck_tries < policy.max_tries
+
+
+def test_progress_past_the_furthest_point_renews_both_budgets():
+    state = RetryState(RetryPolicy(max_stuck_tries=3))
+    state.record_failure(0.0, cut_at=100)
+    state.record_failure(1.0, cut_at=100)
+    assert not state.exhausted(1.0)
+    state.record_progress()
+    state.record_failure(2.0, cut_at=200)
+    state.record_failure(3.0, cut_at=200)
+    assert not state.exhausted(3.0)
+    state.record_failure(4.0, cut_at=200)
+    assert state.exhausted(4.0)
+    assert state.stuck_at == 200
+
+
+def test_the_stuck_budget_is_also_bounded_in_time():
+    state = RetryState(RetryPolicy(max_stuck_tries=100, max_stuck_seconds=30.0))
+    state.record_failure(0.0, cut_at=7)
+    assert not state.exhausted(10.0, next_delay=5.0)
+    assert state.exhausted(25.0, next_delay=6.0)
+
+
 def test_breaker_opens_after_threshold_then_lets_one_probe_through():
     clock = Clock()
     breaker = CircuitBreaker(threshold=3, cooldown=30.0, clock=clock)

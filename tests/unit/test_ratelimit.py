@@ -15,9 +15,26 @@ class Clock:
         return self.now
 
 
-async def test_unlimited_bucket_never_waits():
-    bucket = TokenBucket(0)
-    await asyncio.wait_for(bucket.consume(10**12), 1)
+async def test_unlimited_bucket_never_waits(monkeypatch):
+    clock = Clock()
+    slept: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.now += seconds
+
+    monkeypatch.setattr(asyncio, "sleep", fake_sleep)
+    bucket = TokenBucket(0, clock=clock)
+    for _ in range(100):
+        await bucket.consume(10**12)
+    assert slept == []
+    assert clock.now == 0.0
+    assert bucket.chunk_size(1 << 20) == 1 << 20  # full-size reads: nothing to smooth
+    # A limit set and lifted again leaves the bucket unlimited.
+    bucket.rate = 1000
+    bucket.rate = 0
+    await bucket.consume(10**12)
+    assert slept == []
 
 
 async def test_bucket_debt_is_waited_off_at_the_rate(monkeypatch):

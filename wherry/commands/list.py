@@ -16,7 +16,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from wherry.core.errors import StoreError
-    from wherry.engine.sizes import human_size
+    from wherry.core.sizes import human_size
     from wherry.headless import open_repository
 
     try:

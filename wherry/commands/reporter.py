@@ -10,7 +10,7 @@ from typing import TextIO
 
 from wherry.core.events import Event, JobFinished, JobPaused, JobRetrying, JobVerifying, Progress
 from wherry.core.jobs import Job
-from wherry.engine.sizes import human_size
+from wherry.core.sizes import human_size
 
 __all__ = ["Reporter"]
 

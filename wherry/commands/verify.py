@@ -72,11 +72,9 @@ def printable(text: str) -> str:
 
 
 def _size(count: float) -> str:
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if count < 1000 or unit == "TB":
-            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
-        count /= 1000
-    return f"{count:.1f} TB"
+    from wherry.core.sizes import human_size
+
+    return human_size(count)
 
 
 class StatusLine:

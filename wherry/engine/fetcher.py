@@ -57,7 +57,8 @@ class Fetcher:
         # What we ask for is fixed now; the segment's end may shrink while the answer is on its
         # way (another connection takes the tail), so the answer is checked against the request.
         asked_end = None if segment.end is None else segment.end - 1
-        if asked_end is None and position == 0 and runner.connections() > 1 and runner.use_range:
+        probing = job.total_size is None
+        if asked_end is None and position == 0 and probing and runner.connections() > 1 and runner.use_range:
             # The probe of a download that will be split asks for its first share only, so no
             # connection streams past its part and gets cut off with bytes in flight.
             asked_end = runner.ctx.settings.min_split_size - 1
@@ -68,7 +69,7 @@ class Fetcher:
             validator = _strong(job.etag) or job.last_modified
             if validator:
                 headers["If-Range"] = validator
-        worker.received = 0
+        worker.received, worker.answered = 0, False
         transport = runner.ctx.transport
         try:
             # The job's own headers (credentials among them) are added per hop by the transport:
@@ -84,6 +85,7 @@ class Fetcher:
                 response = answer.response
                 remote = describe(response, answer.hops)
                 offset = await self._accept(remote, url, segment, position, asked_end, is_mirror)
+                worker.answered = True
                 if remote.status == 200:
                     asked_end = None  # the whole file is coming, whatever we asked for
                 await self._stream(response, worker, segment, offset, asked_end, url)
@@ -226,8 +228,10 @@ class Fetcher:
         part = runner.open_part()
         if offset == 0 and segment.done == 0 and len(job.segments) == 1:
             part.truncate(0)  # stale bytes from a run that never checkpointed
-            if job.total_size:
-                part.preallocate(job.total_size)
+        if job.total_size:
+            # Also when the file is already split (in pieces for a checksum, or resumed): a full
+            # disk should show now, and the file should have its size before any piece is in.
+            part.preallocate(job.total_size)
         position = offset
         reader = response.content
         while True:
@@ -283,4 +287,7 @@ def _stop(segment: Segment, asked_end: int | None) -> int | None:
 
 
 def _strong(etag: str | None) -> str | None:
-    return etag if etag and not etag.startswith("W/") else None
+    # RFC 9110 §8.8.3: an entity tag is quoted; anything else sent back would be read as a date.
+    if etag and len(etag) >= 2 and etag.startswith('"') and etag.endswith('"'):
+        return etag
+    return None

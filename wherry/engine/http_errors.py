@@ -63,7 +63,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²".isdigit() is true, and float("²") fails
         return min(float(value), _MAX_RETRY_AFTER)
     try:
         when = parsedate_to_datetime(value)

@@ -103,16 +103,23 @@ class Sources:
         self._open[url] -= 1
         self.hosts.release(host_of(url))
 
-    def retryable_failed(self, url: str, error: RetryableError, progressed: bool) -> float | None:
-        """Record a transient failure; return the delay before retrying, or None to move on."""
+    def retryable_failed(
+        self, url: str, error: RetryableError, progressed: bool, cut_at: int | None = None
+    ) -> float | None:
+        """Record a transient failure; return the delay before retrying, or None to move on.
+
+        ``cut_at`` is where the answer ended, when the server did answer with the file.
+        """
         state = self._states.setdefault(url, RetryState(self.policy))
         if progressed:
             state.record_progress()
         now = self._clock()
-        state.record_failure(now)
+        state.record_failure(now, None if progressed else cut_at)
         self.hosts.breaker.failed(host_of(url))
         delay = self.policy.delay(state.failures, error.retry_after)
         self.last_error = error
+        if state.stuck(now, delay):
+            self.last_error = RetryableError(error.kind, state.stuck_sentence(host_of(url)))
         if state.exhausted(now, delay):
             self._exhausted.add(url)
             return None

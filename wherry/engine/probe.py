@@ -7,12 +7,14 @@ probe, so servers that refuse HEAD or lie in it cost nothing.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from aiohttp import ClientResponse
+from aiohttp.multipart import BadContentDispositionHeader, BadContentDispositionParam
 
 from wherry.engine.published import Published, published
 
@@ -22,7 +24,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ContentRange", "RemoteFile", "describe", "parse_content_range", "probe", "url_filename"]
 
-_CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
+# ASCII digits only (RFC 9110 §5.6.1 DIGIT): \d would also read "١٢" as twelve.
+_CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE | re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,8 @@ def parse_content_range(value: str | None) -> ContentRange | None:
 
 def _int_header(headers: Mapping[str, str], name: str) -> int | None:
     raw = headers.get(name)
-    if raw is None or not raw.strip().isdigit():
+    # isdigit() alone accepts "²", which int() then refuses.
+    if raw is None or not (raw.strip().isascii() and raw.strip().isdigit()):
         return None
     return int(raw.strip())
 
@@ -95,8 +99,12 @@ def describe(response: ClientResponse, hops: Sequence[Hop] = ()) -> RemoteFile:
         total = content_length
     filename = None
     try:
-        # aiohttp decodes RFC 6266 / RFC 5987 ``filename*`` for us.
-        disposition = response.content_disposition
+        # aiohttp decodes RFC 6266 / RFC 5987 ``filename*`` for us. It reports a header it cannot
+        # read with a warning and no name; that is the server's problem, not one to show anyone.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", BadContentDispositionHeader)
+            warnings.simplefilter("ignore", BadContentDispositionParam)
+            disposition = response.content_disposition
         if disposition is not None:
             filename = disposition.filename
     except (ValueError, UnicodeError):

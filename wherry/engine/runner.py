@@ -33,6 +33,7 @@ from wherry.core.jobs import Job, JobState, Segment
 from wherry.core.ports import Hasher, JobRepository, LocalCopies, Verifier
 from wherry.core.settings import Settings
 from wherry.engine.checkpoint import Checkpointer
+from wherry.engine.digests import digests_disagree
 from wherry.engine.fetcher import CHUNK, Fetcher, RestartNeeded
 from wherry.engine.hosts import HostPool
 from wherry.engine.http_errors import translate_disk_error
@@ -109,6 +110,7 @@ class Worker:
     received: int = 0
     replaced: bool = False
     url: str | None = None
+    answered: bool = False  # the current request got the file's bytes started (a 200 or 206)
 
 
 class Runner:
@@ -207,7 +209,8 @@ class Runner:
         if job.bytes_done == 0:
             return
         path = job.part_path
-        furthest = max(s.position for s in job.segments)
+        # Only counted bytes matter: a segment nobody has started may begin past the file's end.
+        furthest = max((s.position for s in job.segments if s.done), default=0)
         try:
             size = path.stat().st_size if path is not None else -1
         except OSError:
@@ -325,7 +328,8 @@ class Runner:
                     return  # a body of unknown length ended cleanly: that was all of it
             except RetryableError as error:
                 self.reached[segment.start] = max(before, segment.position)
-                delay = self.sources.retryable_failed(url, error, segment.position > before)
+                cut_at = segment.position if worker.answered else None
+                delay = self.sources.retryable_failed(url, error, segment.position > before, cut_at)
                 if delay is None:
                     self.ctx.note(self.job, f"Gave up on {host_of(url)}: {error.message}")
                     continue
@@ -402,7 +406,7 @@ class Runner:
                 f"The mirror {host} offers {human_size(remote.total_size)}, "
                 f"not {human_size(job.total_size)}; it was not used.",
             )
-        if self._primary_digest and remote.digest and remote.digest != self._primary_digest:
+        if digests_disagree(self._primary_digest, remote.digest):
             raise SourceError(
                 ErrorKind.SIZE_MISMATCH, f"The mirror {host} announces a different digest; it was not used."
             )
@@ -446,7 +450,9 @@ class Runner:
         job = self.job
         if changed:
             job.total_size = None  # the next answer describes the new file
-        job.segments = [Segment(0, job.total_size if job.accept_ranges else None)]
+        # The size stays known unless the file changed: without it, the end of the next answer
+        # would be taken for the end of the file.
+        job.segments = [Segment(0, job.total_size)]
         if self.hash is not None:
             await self.hash.close()
         self.hash, self._hash_seed = None, None

@@ -1,18 +1,7 @@
-"""Byte counts in the sentences the engine writes (the window formats its own with QLocale)."""
+"""Byte counts in the engine's sentences: the one convention of ``wherry.core.sizes``."""
 
 from __future__ import annotations
 
+from wherry.core.sizes import human_size
+
 __all__ = ["human_size"]
-
-_UNITS = ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB")
-
-
-def human_size(n: int | float) -> str:
-    value = float(n)
-    for unit in _UNITS:
-        if abs(value) < 1024 or unit == _UNITS[-1]:
-            if unit == "bytes":
-                return f"{int(value)} bytes" if int(value) != 1 else "1 byte"
-            return f"{value:.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")

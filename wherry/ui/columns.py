@@ -59,11 +59,14 @@ _locale = QLocale()
 
 
 def format_size(size: int | None) -> str:
-    """``1.5 MB``-style text in the user's locale; an unknown size is a dash."""
+    """``1.5 MiB``-style text in the user's locale; an unknown size is a dash."""
     if size is None:
         return "—"
-    # JEDEC units (KB, MB) read as people expect in a download list; QLocale does the digits.
-    return _locale.formattedDataSize(size, 1, QLocale.DataSizeFormat.DataSizeTraditionalFormat)
+    if size == 1:
+        return "1 byte"  # QLocale says "1 bytes"; the command line's sentences say it right
+    # IEC units (KiB, MiB: powers of 1024), the same as the command line and the engine's
+    # sentences (engine/sizes.py), so one file shows one size everywhere; QLocale does the digits.
+    return _locale.formattedDataSize(size, 1, QLocale.DataSizeFormat.DataSizeIecFormat)
 
 
 def format_speed(speed: float) -> str:

@@ -48,7 +48,7 @@ class SettingsDialog(QDialog):
         self.max_active = QSpinBox(minimum=1, maximum=20, value=settings.max_active)
         self.connections = QSpinBox(minimum=1, maximum=32, value=settings.connections)
         self.speed_limit = QSpinBox(minimum=0, maximum=10_000_000, singleStep=100)
-        self.speed_limit.setSuffix(" KB/s")
+        self.speed_limit.setSuffix(" KiB/s")
         self.speed_limit.setSpecialValueText("Unlimited")
         self.speed_limit.setValue(settings.speed_limit // _KIB)
         self.auto_resume = QCheckBox("Resume unfinished downloads when Wherry starts")
