@@ -29,8 +29,14 @@ RULES: dict[str, tuple[set[str], set[str], set[str]]] = {
         {"wherry", "wherry.paths", "wherry.verify.service"},
         {"PySide6", "qasync"},
     ),
+    # Remote control talks to the engine's public package only, like the window does.
+    "wherry.remote": (
+        {"wherry.core", "wherry.remote", "wherry.verify.metalink"},
+        {"wherry", "wherry.engine"},
+        {"aiohttp"},
+    ),
     "wherry.commands": (
-        {"wherry.core", "wherry.commands", "wherry.engine", "wherry.verify"},
+        {"wherry.core", "wherry.commands", "wherry.engine", "wherry.verify", "wherry.remote"},
         {"wherry", "wherry.headless", "wherry.paths"},
         set(),
     ),
@@ -114,7 +120,8 @@ def test_only_the_window_loads_qt(path):
 def test_the_headless_path_loads_no_qt_module():
     probe = (
         "import sys, wherry.cli, wherry.headless, wherry.commands.get_run, wherry.commands.list, "
-        "wherry.commands.verify, wherry.commands.find, wherry.verify, wherry.engine, wherry.store\n"
+        "wherry.commands.verify, wherry.commands.find, wherry.verify, wherry.engine, wherry.store, "
+        "wherry.commands.serve_run, wherry.remote\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'qasync')))"
     )
     result = subprocess.run(

@@ -16,7 +16,7 @@ from wherry import __version__
 
 __all__ = ["COMMANDS", "main"]
 
-COMMANDS = ("get", "list", "replace", "verify", "find")
+COMMANDS = ("get", "list", "replace", "verify", "find", "serve")
 
 
 def _command_parser(names: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:

@@ -44,15 +44,20 @@ def open_repository(home: str | os.PathLike[str] | None = None) -> tuple[SqliteR
 
 @asynccontextmanager
 async def headless_engine(
-    repository: SqliteRepository, sink: EventSink, settings: Settings | None = None
+    repository: SqliteRepository,
+    sink: EventSink,
+    settings: Settings | None = None,
+    *,
+    manage_all: bool = False,
 ) -> AsyncIterator[Engine]:
-    """An engine that runs only the jobs this process adds or resumes, closed on exit."""
+    """An engine closed on exit. It runs only the jobs this process adds or resumes, unless
+    ``manage_all`` (``wherry serve``): then it runs the whole queue, as the window does."""
     engine = Engine(
         repository,
         ExecutorVerifier(),
         sink,
         settings or repository.load_settings(),
-        manage_all=False,
+        manage_all=manage_all,
         copies=FinderCopies(),
     )
     await engine.start()

@@ -285,3 +285,5 @@ class AddRequest:
     cookie_file: str | None = None  # a Netscape cookies.txt; its cookies for ``url`` are sent
     checksum_url: str | None = None  # a SHA256SUMS-style file holding this file's digest
     checksum_source: str | None = None  # where ``checksum`` came from, when not typed in
+    # The id the new job gets (a remote client may choose its GID); None: a fresh one.
+    job_id: JobId | None = None

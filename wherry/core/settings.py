@@ -37,6 +37,11 @@ class Settings:
     # http://, https://, socks5:// or socks5h:// URL (credentials allowed); "" follows the
     # HTTP_PROXY / HTTPS_PROXY / ALL_PROXY / NO_PROXY variables; "direct" uses none.
     proxy: str = ""
+    # Remote control (aria2-compatible JSON-RPC) in the window; off until the person turns it on.
+    remote_enabled: bool = False
+    remote_port: int = 6800
+    remote_secret: str = ""
+    remote_allow_origin_all: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         # Tuples become lists so the values are plain JSON.

@@ -34,7 +34,7 @@ from wherry.core.events import (
     JobVerifying,
     Progress,
 )
-from wherry.core.jobs import AddRequest, ChecksumSpec, Job, JobId, JobState, Mirror, Segment
+from wherry.core.jobs import AddRequest, ChecksumSpec, Job, JobId, JobState, Mirror, Segment, new_job_id
 from wherry.core.ports import JobRepository, LocalCopies, Verifier
 from wherry.core.settings import Settings
 from wherry.engine.breaker import CircuitBreaker
@@ -110,6 +110,7 @@ class Engine:
         self._session: aiohttp.ClientSession | None = None
         self._transport: Transport | None = None
         self._closing = False
+        self._listeners: list[EventSink] = []
 
     # ---- start and stop ----------------------------------------------------------------------
 
@@ -222,6 +223,16 @@ class Engine:
         self._jobs[job.id] = job
         return job
 
+    def subscribe(self, listener: EventSink) -> Callable[[], None]:
+        """Deliver every event to ``listener`` too (after the sink); returns unsubscribe."""
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
     async def wait(self, job_id: JobId) -> Job:
         """Wait until the job rests: finished, failed, cancelled or paused."""
         job = self._jobs[job_id]
@@ -248,7 +259,10 @@ class Engine:
             if sanitize_filename(name) != name:
                 raise InputError(ErrorKind.BAD_INPUT, f"“{name}” cannot be used as a file name.")
             self._check_target(directory / name, request.overwrite)
+        if request.job_id is not None and request.job_id in self._jobs:
+            raise InputError(ErrorKind.BAD_INPUT, "Another download already has this id.")
         job = Job(
+            id=request.job_id or new_job_id(),
             url=url,
             directory=str(directory),
             mirrors=mirrors,
@@ -462,6 +476,19 @@ class Engine:
         self._emit(JobChanged(job_id, "order"))
         self._schedule()
 
+    async def move_to(self, job_id: JobId, index: int) -> None:
+        """Put the job at ``index`` in the queue (clamped), the others keeping their order."""
+        self._order.remove(job_id)
+        self._order.insert(max(0, min(index, len(self._order))), job_id)
+        moved: dict[JobId, int] = {}
+        for position, other_id in enumerate(self._order):
+            other = self._jobs[other_id]
+            if other.position != position:
+                other.position = moved[other_id] = position
+        self.repository.save_positions(moved)
+        self._emit(JobChanged(job_id, "order"))
+        self._schedule()
+
     def update_settings(self, settings: Settings) -> None:
         self.settings = settings
         if self._transport is not None:
@@ -616,11 +643,12 @@ class Engine:
                     future.set_result(job)
 
     def _emit(self, event: Event) -> None:
-        try:
-            self.sink(event)
-        except Exception:
-            # A listener's bug must never break a transfer.
-            log.exception("event listener failed on %r", event)
+        for listener in (self.sink, *self._listeners):
+            try:
+                listener(event)
+            except Exception:
+                # A listener's bug must never break a transfer.
+                log.exception("event listener failed on %r", event)
 
     def _note(self, job: Job, message: str) -> None:
         try:
