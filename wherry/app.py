@@ -20,6 +20,7 @@ from PySide6.QtCore import QSettings, QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
 from wherry import paths
+from wherry.app_remote import WindowRemote
 from wherry.core import AddRequest, Event, Pieces, Settings, StoreError, WherryError
 from wherry.desktop import APP_ID
 from wherry.engine import Engine
@@ -57,10 +58,13 @@ class Wherry:
     tray: Tray
     window: MainWindow
     recorder: TransferRecorder | None = None
+    remote: WindowRemote | None = None
 
     async def start(self) -> None:
         await self.engine.start()
         self.model.reload()
+        if self.remote is not None:
+            await self.remote.sync(self.bridge.settings)
 
     async def shut_down(self) -> None:
         """Stop transfers (checkpoints flushed, jobs resume next time) and close the store."""
@@ -70,6 +74,8 @@ class Wherry:
         await self.bridge.drain()
         if self.recorder is not None:
             self.recorder.flush()  # runs cut short by quitting still count
+        if self.remote is not None:
+            await self.remote.close()
         await self.engine.close()
         self.verifier.shutdown(timeout_ms=2000)  # hashing stops within a chunk
         self.repository.close()
@@ -104,7 +110,8 @@ def compose(repository: SqliteRepository, settings: Settings, state: QSettings) 
     tray.setParent(window)
     tray.show_hide_requested.connect(window.toggle_visible)
     tray.quit_requested.connect(window.request_quit)
-    return Wherry(repository, verifier, engine, bridge, model, tray, window, recorder)
+    remote = WindowRemote(engine, bridge, window)
+    return Wherry(repository, verifier, engine, bridge, model, tray, window, recorder, remote)
 
 
 class _SignalWakeup:

@@ -186,6 +186,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
         self.activity_label = QLabel()
+        self.remote_label = QLabel()
+        self.remote_label.setObjectName("remote_status")
+        self.remote_label.hide()
+        self.statusBar().addPermanentWidget(self.remote_label)
         self.statusBar().addPermanentWidget(self.activity_label)
         self._show_activity(*self.model.activity())
         self.resize(1000, 640)
@@ -339,6 +343,17 @@ class MainWindow(QMainWindow):
             self.activity_label.setText(self.tr("Idle"))
         if self.tray is not None:
             self.tray.show_activity(active, speed)
+
+    def show_remote_status(self, port: int | None) -> None:
+        """The status bar says when other programs may control Wherry, and on which port."""
+        if port is None:
+            self.remote_label.hide()
+            return
+        self.remote_label.setText(f"Remote control on · port {port}")
+        self.remote_label.setToolTip(
+            f"aria2-compatible clients can reach Wherry at http://localhost:{port}/jsonrpc"
+        )
+        self.remote_label.show()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # The Paste shortcut fires only while the window is active; a Ctrl+V the list did not

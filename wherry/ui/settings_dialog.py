@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
+
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -84,6 +88,7 @@ class SettingsDialog(QDialog):
             self.ask_on_handoff,
         ):
             form.addRow("", box)
+        remote = self._remote_group(settings)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -91,7 +96,45 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(remote)
         layout.addWidget(buttons)
+
+    def _remote_group(self, settings: Settings) -> QGroupBox:
+        """aria2-compatible remote control: off by default; the secret is made on first enable."""
+        self.remote_enabled = QCheckBox("Let other programs control Wherry")
+        self.remote_enabled.setObjectName("remote_enabled")
+        self.remote_enabled.setToolTip(
+            "Browser extensions and programs that speak aria2's JSON-RPC can add and control "
+            "downloads at http://localhost:PORT/jsonrpc, using the secret below."
+        )
+        self.remote_enabled.setChecked(settings.remote_enabled)
+        self.remote_port = QSpinBox(minimum=1024, maximum=65535, value=settings.remote_port)
+        self.remote_secret = QLineEdit(settings.remote_secret)
+        self.remote_secret.setObjectName("remote_secret")
+        self.remote_secret.setReadOnly(True)
+        copy = QPushButton("Copy")
+        copy.setObjectName("copy_secret")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.remote_secret.text()))
+        secret_row = QHBoxLayout()
+        secret_row.addWidget(self.remote_secret, 1)
+        secret_row.addWidget(copy)
+        self.remote_allow_origin = QCheckBox("Also let web pages connect (answer CORS requests)")
+        self.remote_allow_origin.setChecked(settings.remote_allow_origin_all)
+        group = QGroupBox("Remote control")
+        form = QFormLayout(group)
+        form.addRow("", self.remote_enabled)
+        form.addRow("Po&rt:", self.remote_port)
+        form.addRow("&Secret:", secret_row)
+        form.addRow("", self.remote_allow_origin)
+        self.remote_enabled.toggled.connect(self._remote_toggled)
+        self._remote_toggled(settings.remote_enabled)
+        return group
+
+    def _remote_toggled(self, on: bool) -> None:
+        if on and not self.remote_secret.text():
+            self.remote_secret.setText(secrets.token_urlsafe(18))
+        for widget in (self.remote_port, self.remote_secret, self.remote_allow_origin):
+            widget.setEnabled(on)
 
     def settings(self) -> Settings:
         return self._base.with_changes(
@@ -106,6 +149,10 @@ class SettingsDialog(QDialog):
             ask_on_handoff=self.ask_on_handoff.isChecked(),
             history_days=self.history_days.value(),
             proxy=self.proxy.value(),
+            remote_enabled=self.remote_enabled.isChecked(),
+            remote_port=self.remote_port.value(),
+            remote_secret=self.remote_secret.text(),
+            remote_allow_origin_all=self.remote_allow_origin.isChecked(),
         )
 
     def _browse(self) -> None:
