@@ -175,7 +175,9 @@ class RemoteServer:
         try:
             response = await handler(request)
         except web.HTTPException as exc:
-            response = exc
+            if self.config.allow_origin_all:
+                exc.headers["Access-Control-Allow-Origin"] = "*"
+            raise
         if self.config.allow_origin_all and not response.prepared:
             response.headers["Access-Control-Allow-Origin"] = "*"
         return response
@@ -190,7 +192,9 @@ class RemoteServer:
             outcome, callback = await self._from_query(request)
             return await self._answer(outcome, callback)
         if request.method == "POST":
-            body = await request.read()  # over client_max_size: 413
+            if (request.content_length or 0) > MAX_BODY:
+                raise web.HTTPRequestEntityTooLarge(MAX_BODY, request.content_length or 0)
+            body = await request.read()  # a chunked body over client_max_size: 413 too
             return await self._answer(await self.rpc.handle_text(body), None)
         raise web.HTTPMethodNotAllowed(request.method, ["GET", "POST", "OPTIONS"])
 
