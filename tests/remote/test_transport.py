@@ -289,3 +289,47 @@ async def test_a_client_that_disconnects_mid_request_does_not_hurt_the_server(lo
         session.get(f"{local.url}?method=system.listMethods&id=1") as response,
     ):
         assert response.status == 200
+
+
+async def test_without_a_secret_web_pages_are_refused_but_extensions_and_local_pages_are_not(tmp_path):
+    async for local in local_server(tmp_path, RemoteConfig(port=0, secret="")):
+        for origin in ("https://ads.example", "http://evil.example:8080"):
+            async with local.session.post(local.url, data=b"[]", headers={"Origin": origin}) as response:
+                assert response.status == 403
+            with pytest.raises(aiohttp.WSServerHandshakeError):
+                await local.session.ws_connect(local.url, headers={"Origin": origin})
+        for origin in ("chrome-extension://abcdef", "moz-extension://1234", "http://localhost:8000", "null"):
+            async with local.session.post(local.url, data=b"[]", headers={"Origin": origin}) as response:
+                assert response.status == 200
+
+
+async def test_with_a_secret_a_web_page_is_answered_and_the_token_decides(local):
+    async with local.session.post(
+        local.url,
+        data=json.dumps({"id": 1, "method": "aria2.getVersion", "params": [f"token:{SECRET}"]}),
+        headers={"Origin": "https://ariang.example"},
+    ) as response:
+        assert response.status == 200
+    async with local.session.post(
+        local.url,
+        data=json.dumps({"id": 1, "method": "aria2.getVersion", "params": ["token:guess"]}),
+        headers={"Origin": "https://ariang.example"},
+    ) as response:
+        assert response.status == 400
+        assert (await response.json(content_type=None))["error"]["message"] == "Unauthorized"
+
+
+async def test_every_websocket_session_gets_the_notifications(local, flaky_server):
+    url = flaky_server.add("/two.bin", payload(10_000))
+    async with local.session.ws_connect(local.url) as first, local.session.ws_connect(local.url) as second:
+        # Each session proves it is registered by getting an answer first.
+        for ws in (first, second):
+            await ws.send_str(json.dumps({"id": 0, "method": "system.listNotifications"}))
+            assert "result" in json.loads((await asyncio.wait_for(ws.receive(), TIMEOUT)).data)
+        gid = await local.call("aria2.addUri", [url])
+        for ws in (first, second):
+            while True:
+                data = json.loads((await asyncio.wait_for(ws.receive(), TIMEOUT)).data)
+                if data.get("method") == "aria2.onDownloadComplete":
+                    assert data["params"] == [{"gid": gid}]
+                    break

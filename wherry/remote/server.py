@@ -172,6 +172,13 @@ class RemoteServer:
             return web.Response(
                 status=403, text="Wherry answers only requests addressed to this computer (localhost)."
             )
+        if self._foreign_page_without_secret(request.headers.get("Origin")):
+            # A browser lets any page send (not read) a POST and open a WebSocket to localhost;
+            # without a secret that would let every web site add downloads.
+            return web.Response(
+                status=403,
+                text="Web pages may control Wherry only when a secret is set or web pages are allowed.",
+            )
         try:
             response = await handler(request)
         except web.HTTPException as exc:
@@ -181,6 +188,13 @@ class RemoteServer:
         if self.config.allow_origin_all and not response.prepared:
             response.headers["Access-Control-Allow-Origin"] = "*"
         return response
+
+    def _foreign_page_without_secret(self, origin: str | None) -> bool:
+        """An Origin of a web site (not an extension, not this computer) with no secret to check."""
+        if not origin or self.config.secret or self.config.allow_origin_all:
+            return False
+        scheme, _, rest = origin.partition("://")
+        return scheme.lower() in ("http", "https") and not _is_loopback_host(rest.split("/", 1)[0])
 
     async def _jsonrpc(self, request: web.Request) -> web.StreamResponse:
         if request.method == "OPTIONS":
