@@ -20,7 +20,7 @@ def test_ruff(command):
 
 
 def test_mypy_strict_on_the_qt_free_layers():
-    """core, engine, store and verify are checked strictly (the packages listed in pyproject.toml)."""
+    """core, engine, store, verify and remote are checked strictly (the packages in pyproject.toml)."""
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--no-error-summary"],
         cwd=ROOT,

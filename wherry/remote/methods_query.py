@@ -30,10 +30,12 @@ def page(items: list[Any], offset: int, num: int) -> list[Any]:
 
 
 def _keys(params: list[Any], index: int) -> list[str] | None:
-    keys = arg(params, index, list, None)
-    if keys is not None and not all(isinstance(k, str) for k in keys):
+    keys: list[Any] | None = arg(params, index, list, None)
+    if keys is None:
+        return None
+    if not all(isinstance(k, str) for k in keys):
         raise InvalidParams("keys is a list of strings.")
-    return keys
+    return [str(k) for k in keys]
 
 
 def methods(ctx: RemoteContext) -> dict[str, Handler]:
