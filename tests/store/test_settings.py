@@ -41,6 +41,10 @@ def test_every_setting_round_trips(repo: SqliteRepository) -> None:
         link_existing=True,
         library_dirs=("/srv/isos", "/home/someone/models"),
         proxy="socks5h://user:pw@proxy.example:1080",
+        remote_enabled=True,
+        remote_port=6801,
+        remote_secret="kept-between-starts",
+        remote_allow_origin_all=True,
     )
     assert all(getattr(changed, k) != getattr(Settings(), k) for k in Settings().to_dict())
     repo.save_settings(changed)
