@@ -169,6 +169,16 @@ async def test_add_metalink_adds_its_files_with_their_checksums(local, flaky_ser
     assert (local.downloads / "m.bin").read_bytes() == body
 
 
+async def test_a_checksum_mismatch_is_an_error_with_aria2s_code_32(local, flaky_server):
+    url = flaky_server.add("/wrong.bin", payload(20_000))
+    gid = await local.call("aria2.addUri", [url], {"checksum": "sha-256=" + "0" * 64})
+    assert (await settled(local, gid)).state is JobState.FAILED
+    status = await local.call("aria2.tellStatus", gid, ["status", "errorCode", "errorMessage"])
+    assert status["status"] == "error"
+    assert status["errorCode"] == "32"
+    assert "0" * 64 + " was expected" in status["errorMessage"]  # Wherry's sentence
+
+
 async def test_add_torrent_says_wherry_does_not_download_torrents(local):
     error = await local.fault("aria2.addTorrent", base64.b64encode(b"d4:infoe").decode())
     assert error["code"] == 1
@@ -324,6 +334,7 @@ async def test_global_stat_and_options(local, flaky_server):
     assert stat["numWaiting"] == "1"
     assert stat["numActive"] == "0"
     options = await local.call("aria2.getGlobalOption")
+    assert options["rpc-listen-port"] == str(local.server.port)
     assert options["dir"] == str(local.downloads)
     assert all_strings(options)
     assert (

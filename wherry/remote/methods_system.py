@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from wherry.remote import methods_add, methods_control, methods_query
@@ -26,7 +27,7 @@ NOTIFICATIONS = [
 ]
 
 
-def methods_for(ctx: RemoteContext, port: int | None = None) -> dict[str, Handler]:
+def methods_for(ctx: RemoteContext, port: Callable[[], int | None] = lambda: None) -> dict[str, Handler]:
     """Every method by its full name, as system.listMethods reports them."""
     table: dict[str, Handler] = {}
     for group in (methods_add, methods_control, methods_query):
@@ -44,7 +45,7 @@ def methods_for(ctx: RemoteContext, port: int | None = None) -> dict[str, Handle
     return table
 
 
-def _methods(ctx: RemoteContext, port: int | None) -> dict[str, Handler]:
+def _methods(ctx: RemoteContext, port: Callable[[], int | None]) -> dict[str, Handler]:
     engine = ctx.engine
 
     async def get_option(params: list[Any]) -> dict[str, str]:
@@ -61,7 +62,7 @@ def _methods(ctx: RemoteContext, port: int | None) -> dict[str, Handler]:
         return "OK"
 
     async def get_global_option(params: list[Any]) -> dict[str, str]:
-        return global_options(ctx.settings(), ctx.default_dir(), port)
+        return global_options(ctx.settings(), ctx.default_dir(), port())
 
     async def change_global_option(params: list[Any]) -> str:
         ctx.apply_settings(settings_with(ctx.settings(), arg(params, 0, dict), ctx.default_dir()))

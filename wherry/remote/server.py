@@ -76,7 +76,7 @@ class RemoteServer:
         self.config = config
         self.engine = engine
         self.ctx = RemoteContext(engine, default_dir, apply_settings, shutdown, notify=self.notify)
-        self.rpc = Rpc(methods_for(self.ctx, config.port), config.secret)
+        self.rpc = Rpc(methods_for(self.ctx, lambda: self.port), config.secret)
         self.port: int | None = None
         self._runner: web.AppRunner | None = None
         self._sockets: dict[web.WebSocketResponse, asyncio.Lock] = {}
