@@ -190,6 +190,9 @@ async def test_websocket_gets_pause_stop_and_error_notifications(local, flaky_se
         assert await next_notice("aria2.onDownloadStop") == gid
         bad = await local.call("aria2.addUri", [missing])
         assert await next_notice("aria2.onDownloadError") == bad
+        wrong = flaky_server.add("/wrong.bin", payload(10_000))
+        mismatched = await local.call("aria2.addUri", [wrong], {"checksum": "sha-256=" + "0" * 64})
+        assert await next_notice("aria2.onDownloadError") == mismatched  # a checksum failure is an error
 
 
 async def test_a_request_addressed_to_another_host_is_refused(local):
