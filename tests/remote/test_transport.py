@@ -336,3 +336,12 @@ async def test_every_websocket_session_gets_the_notifications(local, flaky_serve
                 if data.get("method") == "aria2.onDownloadComplete":
                     assert data["params"] == [{"gid": gid}]
                     break
+
+
+async def test_a_websocket_message_over_two_mib_closes_that_socket_only(local):
+    async with local.session.ws_connect(local.url, max_msg_size=0) as ws:
+        await ws.send_str("[" + " " * MAX_BODY + "]")
+        msg = await asyncio.wait_for(ws.receive(), TIMEOUT)
+        assert msg.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING)
+        assert ws.close_code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG
+    assert await local.call("aria2.getVersion")
