@@ -121,6 +121,21 @@ async def test_add_uri_options_reach_the_job(local, flaky_server):
     assert all_strings(options)
 
 
+async def test_a_name_already_taken_becomes_a_numbered_name_unless_overwrite_is_allowed(local, flaky_server):
+    (local.downloads / "taken.bin").write_bytes(b"old")
+    url = flaky_server.add("/t.bin", payload(3000))
+    first = await local.call("aria2.addUri", [url], {"out": "taken.bin"})
+    second = await local.call("aria2.addUri", [url], {"out": "taken.bin"})
+    assert job_of(local, first).filename == "taken (1).bin"
+    assert job_of(local, second).filename == "taken (2).bin"
+    for gid in (first, second):
+        await settled(local, gid)
+    assert (local.downloads / "taken.bin").read_bytes() == b"old"
+    replacing = await local.call("aria2.addUri", [url], {"out": "taken.bin", "allow-overwrite": "true"})
+    assert (await settled(local, replacing)).state is JobState.FINISHED
+    assert (local.downloads / "taken.bin").read_bytes() == payload(3000)
+
+
 @pytest.mark.parametrize(
     ("options", "words"),
     [

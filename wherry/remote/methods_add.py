@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
+from pathlib import Path
 from typing import Any
 
-from wherry.core.jobs import AddRequest, Job, Pieces
+from wherry.core.jobs import AddRequest, Job, JobState, Pieces
+from wherry.engine import unique_name
 from wherry.remote.context import RemoteContext, gid_of
 from wherry.remote.options import AddOptions, read_add_options
 from wherry.remote.protocol import Handler, InvalidParams, RpcFault, arg
@@ -82,10 +84,13 @@ async def _add(
         if ctx.gid_in_use(options.gid):
             raise RpcFault(1, f"GID {options.gid} is not unique.")
         job_id = options.gid + secrets.token_hex(8)
+    if filename is not None and not options.overwrite:
+        filename = _free_name(ctx, options.directory, filename)
     request = AddRequest(
         url=url,
         directory=options.directory,
         filename=filename,
+        overwrite=options.overwrite,
         checksum=extra.pop("checksum", None) or options.checksum,
         mirrors=mirrors,
         connections=options.connections,
@@ -98,6 +103,17 @@ async def _add(
     if options.speed_limit:
         await ctx.engine.set_speed_limit(job.id, options.speed_limit)
     return job
+
+
+def _free_name(ctx: RemoteContext, directory: str, name: str) -> str:
+    """aria2 renames rather than refuse (its auto-file-renaming): ``name (1).ext`` as Wherry names."""
+    folder = Path(directory).expanduser().resolve()
+    taken = {
+        j.filename
+        for j in ctx.engine.jobs()
+        if j.filename and Path(j.directory) == folder and j.state is not JobState.CANCELLED
+    }
+    return unique_name(folder, name, taken)
 
 
 async def _place(ctx: RemoteContext, job: Job, position: int | None) -> None:

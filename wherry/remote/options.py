@@ -45,6 +45,7 @@ class AddOptions:
     speed_limit: int | None
     start_paused: bool
     gid: str | None
+    overwrite: bool = False
 
 
 def _text(options: dict[str, Any], key: str) -> str | None:
@@ -155,6 +156,7 @@ def read_add_options(options: Any, default_dir: str) -> AddOptions:
     limit = _text(options, "max-download-limit")
     pause = _text(options, "pause")
     gid = _text(options, "gid")
+    overwrite = _text(options, "allow-overwrite")
     if gid is not None and (len(gid) != 16 or not re.fullmatch(r"[0-9a-fA-F]{16}", gid)):
         raise _bad("gid", "a GID is 16 hexadecimal digits.")
     return AddOptions(
@@ -166,6 +168,7 @@ def read_add_options(options: Any, default_dir: str) -> AddOptions:
         speed_limit=parse_size(limit, "max-download-limit") if limit is not None else None,
         start_paused=_boolean(pause, "pause") if pause is not None else False,
         gid=gid.lower() if gid else None,
+        overwrite=_boolean(overwrite, "allow-overwrite") if overwrite is not None else False,
     )
 
 
