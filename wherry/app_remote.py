@@ -11,6 +11,7 @@ from wherry import paths
 from wherry.core import Settings, WherryError
 from wherry.engine import Engine
 from wherry.remote.control import RemoteControl
+from wherry.remote.removals import REMOVALS_FILE
 from wherry.ui.bridge import Bridge
 from wherry.ui.main_window import MainWindow
 
@@ -30,6 +31,7 @@ class WindowRemote:
             default_dir=lambda: engine.settings.download_dir or str(paths.default_download_dir()),
             apply_settings=bridge.apply_settings,
             shutdown=window.request_quit,
+            removals_file=paths.data_dir() / REMOVALS_FILE,
         )
         bridge.settings_changed.connect(self._settings_changed)
 

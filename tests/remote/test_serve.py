@@ -113,3 +113,34 @@ def test_the_log_file_records_what_serve_did(served, wherry_home):
     assert served.stop() == 0
     log = (wherry_home / "wherry.log").read_text(encoding="utf-8")
     assert "remote control listening on port" in log
+
+
+def test_what_a_client_removed_stays_removed_across_restarts_and_the_bytes_stay(
+    served, flaky_server, downloads, wherry_home, tmp_path
+):
+    url = flaky_server.add("/kept.bin", payload(SIZE), plan=FaultPlan(gate_after=300_000, gate_times=None))
+    gid = served.call("aria2.addUri", [url], {"split": "1"})
+    assert flaky_server.wait_gate("/kept.bin", TIMEOUT)
+    assert served.call("aria2.remove", gid) == gid
+    assert served.stop() == 0
+
+    again = start_serve(tmp_path)
+    try:
+        assert again.call("aria2.tellStatus", gid, ["status"]) == {"status": "removed"}
+        assert again.call("aria2.removeDownloadResult", gid) == "OK"
+    finally:
+        assert again.stop() == 0
+    third = start_serve(tmp_path)
+    try:
+        status, answer = post(
+            third.url,
+            f'{{"id": 1, "method": "aria2.tellStatus", "params": ["token:{SECRET}", "{gid}"]}}'.encode(),
+        )
+        assert status == 400
+        assert "not found" in answer["error"]["message"]
+        assert third.call("aria2.tellWaiting", 0, 10, ["gid"]) == []
+    finally:
+        assert third.stop() == 0
+    # Out of the clients' sight, never lost: the job and its bytes are still Wherry's.
+    assert stored_progress(wherry_home)["kept.bin"] > 0
+    assert (downloads / "kept.bin.part").exists()

@@ -15,6 +15,7 @@ from wherry.core.events import Event
 from wherry.core.settings import Settings
 from wherry.headless import configure_logging, headless_engine, open_repository
 from wherry.remote import RemoteConfig, RemoteServer
+from wherry.remote.removals import REMOVALS_FILE
 
 __all__ = ["read_secret", "serve"]
 
@@ -75,6 +76,7 @@ async def serve(args: argparse.Namespace) -> int:
                 default_dir=lambda: engine.settings.download_dir or str(paths.default_download_dir()),
                 apply_settings=apply,
                 shutdown=stop.set,
+                removals_file=paths.data_dir() / REMOVALS_FILE,
             )
             try:
                 port = await server.start()

@@ -1,9 +1,9 @@
 """What every method group shares: the engine, GIDs, and what clients removed from their view.
 
-aria2 forgets a removed download's bytes' owner but keeps the files; Wherry keeps the job
-(paused, its .part and checkpoint intact) and only shows it to clients as ``removed``. A
-client's removeDownloadResult hides such a job from clients; the window still lists it, so a
-remote client can never make Wherry lose a download.
+aria2 drops a removed download but keeps its files; Wherry keeps the job (paused, its .part and
+checkpoint intact) and only shows it to clients as ``removed``. A client's removeDownloadResult
+hides such a job from clients; the window still lists it, so a remote client can never make
+Wherry lose a download (see ``wherry.remote.removals``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from wherry.core.jobs import Job, JobId, JobState
 from wherry.core.settings import Settings
 from wherry.engine import Engine
 from wherry.remote.protocol import InvalidParams, RpcFault
+from wherry.remote.removals import Removals
 from wherry.remote.status import STATUS
 
 __all__ = ["GID_LENGTH", "RemoteContext", "gid_of", "is_gid"]
@@ -42,14 +43,13 @@ class RemoteContext:
     apply_settings: Callable[[Settings], None]
     shutdown: Callable[[], None] = lambda: None
     notify: Callable[[str, str], None] = lambda method, gid: None
-    removed: set[JobId] = field(default_factory=set)  # removed by a client; paused in Wherry
-    hidden: set[JobId] = field(default_factory=set)  # a client removed its result from view
+    removals: Removals = field(default_factory=Removals)
     session_id: str = field(default_factory=lambda: secrets.token_hex(20))
 
     # -- finding ---------------------------------------------------------------------------
 
     def visible(self) -> list[Job]:
-        return [j for j in self.engine.jobs() if j.id not in self.hidden]
+        return [j for j in self.engine.jobs() if j.id not in self.removals.hidden]
 
     def find(self, gid: Any) -> Job:
         """The job whose GID is ``gid`` or starts with it (aria2 takes unique prefixes)."""
@@ -72,7 +72,7 @@ class RemoteContext:
 
     def status(self, job: Job) -> str:
         """aria2's six statuses from Wherry's seven states (and the client's removals)."""
-        if job.id in self.removed and job.state is JobState.PAUSED:
+        if job.id in self.removals.removed and job.state is JobState.PAUSED:
             return "removed"
         return STATUS[job.state]
 
@@ -84,11 +84,10 @@ class RemoteContext:
     def forget_removal(self, event: Event) -> None:
         """A job resumed from the window (or removed there) is no longer a client's removal."""
         if isinstance(event, JobQueued | JobStarted | JobRemoved):
-            self.removed.discard(event.job_id)
-            self.hidden.discard(event.job_id)
+            self.removals.forget(event.job_id)
 
     def removed_by_client(self, event: Event) -> bool:
-        return isinstance(event, JobPaused) and event.job_id in self.removed
+        return isinstance(event, JobPaused) and event.job_id in self.removals.removed
 
     # -- the waiting queue -----------------------------------------------------------------
 

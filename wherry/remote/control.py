@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from wherry.core.settings import Settings
 from wherry.engine import Engine
@@ -31,7 +32,9 @@ class RemoteControl:
         default_dir: Callable[[], str],
         apply_settings: Callable[[Settings], None],
         shutdown: Callable[[], None],
+        removals_file: Path | None = None,
     ) -> None:
+        self.removals_file = removals_file
         self.engine = engine
         self.default_dir = default_dir
         self.apply_settings = apply_settings
@@ -56,6 +59,7 @@ class RemoteControl:
             default_dir=self.default_dir,
             apply_settings=self.apply_settings,
             shutdown=self.shutdown,
+            removals_file=self.removals_file,
         )
         await server.start()
         self.server = server

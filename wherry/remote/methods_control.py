@@ -23,7 +23,7 @@ def methods(ctx: RemoteContext) -> dict[str, Handler]:
         gid = gid_of(job.id)
         if ctx.status(job) not in ("active", "waiting", "paused"):
             raise RpcFault(1, f"GID#{gid} cannot be removed now")
-        ctx.removed.add(job.id)
+        ctx.removals.remove(job.id)
         if job.state is not JobState.PAUSED:
             await engine.pause(job.id)
         ctx.notify("aria2.onDownloadStop", gid)
@@ -138,4 +138,4 @@ async def _forget(ctx: RemoteContext, job: Job) -> None:
     if job.state in (JobState.FINISHED, JobState.CANCELLED):
         await ctx.engine.remove(job.id)
     else:
-        ctx.hidden.add(job.id)
+        ctx.removals.hide(job.id)

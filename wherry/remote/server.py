@@ -18,6 +18,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -31,6 +32,7 @@ from wherry.remote.context import RemoteContext, gid_of
 from wherry.remote.methods_system import methods_for
 from wherry.remote.notifications import message, notification_for
 from wherry.remote.protocol import Outcome, Rpc, error_response, http_status
+from wherry.remote.removals import Removals
 
 __all__ = ["MAX_BODY", "RemoteConfig", "RemoteServer"]
 
@@ -72,10 +74,19 @@ class RemoteServer:
         default_dir: Callable[[], str],
         apply_settings: Callable[[Settings], None],
         shutdown: Callable[[], None] = lambda: None,
+        removals_file: Path | None = None,
     ) -> None:
+        """``removals_file`` keeps what clients removed across restarts (None: in memory only)."""
         self.config = config
         self.engine = engine
-        self.ctx = RemoteContext(engine, default_dir, apply_settings, shutdown, notify=self.notify)
+        self.ctx = RemoteContext(
+            engine,
+            default_dir,
+            apply_settings,
+            shutdown,
+            notify=self.notify,
+            removals=Removals(removals_file),
+        )
         self.rpc = Rpc(methods_for(self.ctx, lambda: self.port), config.secret)
         self.port: int | None = None
         self._runner: web.AppRunner | None = None
@@ -114,6 +125,7 @@ class RemoteServer:
                 ErrorKind.BAD_INPUT, f"Wherry could not listen on port {config.port}: {exc.strerror}."
             ) from exc
         self._runner = runner
+        self.ctx.removals.keep_only({j.id for j in self.engine.jobs()})
         addresses = runner.addresses
         self.port = addresses[0][1] if addresses else config.port
         self._unsubscribe = self.engine.subscribe(self._on_event)
