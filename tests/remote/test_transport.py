@@ -345,3 +345,19 @@ async def test_a_websocket_message_over_two_mib_closes_that_socket_only(local):
         assert msg.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING)
         assert ws.close_code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG
     assert await local.call("aria2.getVersion")
+
+
+async def test_the_ipv6_loopback_is_served_too_where_the_system_has_it(local):
+    try:
+        reader, writer = await asyncio.open_connection("::1", local.server.port)
+    except OSError:
+        # Then the system itself has no ::1 to listen on.
+        with pytest.raises(OSError), socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+        return
+    writer.write(b"POST /jsonrpc HTTP/1.1\r\nHost: [::1]\r\nContent-Length: 2\r\n\r\n[]")
+    await writer.drain()
+    status_line = await asyncio.wait_for(reader.readline(), TIMEOUT)
+    writer.close()
+    await writer.wait_closed()
+    assert status_line.split()[1] == b"200"

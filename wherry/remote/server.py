@@ -110,10 +110,8 @@ class RemoteServer:
         app.router.add_route("*", "/jsonrpc", self._jsonrpc)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await runner.setup()
-        hosts = [None] if config.listen_all else ["127.0.0.1"]
         try:
-            for host in hosts:
-                await web.TCPSite(runner, host, config.port).start()
+            await web.TCPSite(runner, None if config.listen_all else "127.0.0.1", config.port).start()
         except OSError as exc:
             await runner.cleanup()
             if exc.errno == errno.EADDRINUSE:
@@ -128,6 +126,10 @@ class RemoteServer:
         self.ctx.removals.keep_only({j.id for j in self.engine.jobs()})
         addresses = runner.addresses
         self.port = addresses[0][1] if addresses else config.port
+        if not config.listen_all:
+            # "localhost" may resolve to ::1 first; where IPv6 is missing, 127.0.0.1 is enough.
+            with contextlib.suppress(OSError):
+                await web.TCPSite(runner, "::1", self.port).start()
         self._unsubscribe = self.engine.subscribe(self._on_event)
         log.info("remote control listening on port %s (all interfaces: %s)", self.port, config.listen_all)
         return self.port
