@@ -59,6 +59,7 @@ ERROR_CODES: dict[ErrorKind, int] = {
     ErrorKind.BAD_INPUT: 28,
     ErrorKind.CORRUPT_DATABASE: 1,
     ErrorKind.INTERNAL: 1,  # unknown error
+    ErrorKind.CANCELLED: 31,  # aria2's code for a removed download
 }
 
 DEFAULT_PIECE = 1024 * 1024
