@@ -42,6 +42,7 @@ MAX_BODY = 2 * 1024 * 1024
 # aria2 answers a wrong token after a second, so guessing the secret is slow.
 UNAUTHORIZED_DELAY = 1.0
 CONTENT_TYPE = "application/json-rpc"
+CLOSE_TIMEOUT = 0.5
 _LOOPBACK_NAMES = {"localhost", "localhost.", "127.0.0.1", "::1", "[::1]"}
 _CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]{0,127}$")
 
@@ -138,9 +139,10 @@ class RemoteServer:
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
-        for ws in list(self._sockets):
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(ws.close(), 0.5)
+        if self._sockets:
+            # Together, and bounded: quitting must not wait on a client that stopped reading.
+            closing = [asyncio.wait_for(ws.close(), CLOSE_TIMEOUT) for ws in list(self._sockets)]
+            await asyncio.gather(*closing, return_exceptions=True)
         for task in list(self._tasks):
             task.cancel()
         if self._runner is not None:
