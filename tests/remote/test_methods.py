@@ -364,6 +364,9 @@ async def test_global_stat_and_options(local, flaky_server):
     options = await local.call("aria2.getGlobalOption")
     assert options["max-concurrent-downloads"] == "2"
     assert options["split"] == "4"
+    elsewhere = local.downloads / "elsewhere"
+    assert await local.call("aria2.changeGlobalOption", {"dir": str(elsewhere)}) == "OK"
+    assert local.engine.settings.download_dir == str(elsewhere)
     error = await local.fault("aria2.changeGlobalOption", {"max-concurrent-downloads": "zero"})
     assert error["code"] == 1
     assert local.engine.settings.max_active == 2

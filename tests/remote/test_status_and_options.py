@@ -81,3 +81,15 @@ def test_bad_sizes_are_a_sentence(text):
 )
 def test_which_host_headers_name_this_computer(host, loopback):
     assert _is_loopback_host(host) is loopback
+
+
+def test_the_windows_settings_make_a_loopback_only_config():
+    from wherry.core.settings import Settings
+    from wherry.remote.control import config_from
+
+    assert config_from(Settings()) is None  # off by default
+    on = Settings(remote_enabled=True, remote_port=6900, remote_secret="s", remote_allow_origin_all=True)
+    config = config_from(on)
+    assert config is not None
+    assert (config.port, config.secret, config.allow_origin_all) == (6900, "s", True)
+    assert config.listen_all is False
