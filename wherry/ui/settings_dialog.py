@@ -124,7 +124,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout(group)
         form.addRow("", self.remote_enabled)
         form.addRow("Po&rt:", self.remote_port)
-        form.addRow("&Secret:", secret_row)
+        add_row(form, "&Secret:", secret_row, self.remote_secret)
         form.addRow("", self.remote_allow_origin)
         self.remote_enabled.toggled.connect(self._remote_toggled)
         self._remote_toggled(settings.remote_enabled)
