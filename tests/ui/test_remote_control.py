@@ -100,3 +100,21 @@ def test_a_port_in_use_leaves_remote_control_off_with_a_sentence(qtbot, qloop, t
                 assert f"Port {port} is already in use" in wherry.window.statusBar().currentMessage()
 
         qloop.run_until_complete(scenario())
+
+
+def test_the_status_bar_says_it_in_german_too(qtbot, qapp, tmp_path):
+    from PySide6.QtCore import QLocale
+    from window_factory import fake_window
+
+    from wherry.ui.translations import install_translators, remove_translators
+
+    translators = install_translators(qapp, QLocale(QLocale.Language.German, QLocale.Country.Germany))
+    try:
+        window, _ = fake_window(qtbot, tmp_path)
+        window.show_remote_status(6800)
+        assert window.remote_label.text() == "Fernsteuerung an · Port 6800"
+        assert "http://localhost:6800/jsonrpc" in window.remote_label.toolTip()
+        window.show_remote_status(None)
+        assert window.remote_label.isHidden()
+    finally:
+        remove_translators(qapp, translators)

@@ -349,9 +349,11 @@ class MainWindow(QMainWindow):
         if port is None:
             self.remote_label.hide()
             return
-        self.remote_label.setText(f"Remote control on · port {port}")
+        self.remote_label.setText(self.tr("Remote control on · port {port}").format(port=port))
         self.remote_label.setToolTip(
-            f"aria2-compatible clients can reach Wherry at http://localhost:{port}/jsonrpc"
+            self.tr("aria2-compatible clients can reach Wherry at {address}").format(
+                address=f"http://localhost:{port}/jsonrpc"
+            )
         )
         self.remote_label.show()
 

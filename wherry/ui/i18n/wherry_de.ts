@@ -952,6 +952,14 @@ Die schon heruntergeladenen Bytes bleiben nur erhalten, wenn die neue Adresse di
         <translation>Untätig</translation>
     </message>
     <message>
+        <source>Remote control on · port {port}</source>
+        <translation>Fernsteuerung an · Port {port}</translation>
+    </message>
+    <message>
+        <source>aria2-compatible clients can reach Wherry at {address}</source>
+        <translation>aria2-kompatible Programme erreichen Wherry unter {address}</translation>
+    </message>
+    <message>
         <source>Nothing dropped was a URL.</source>
         <translation>Nichts von dem Abgelegten war eine Adresse.</translation>
     </message>
