@@ -68,6 +68,23 @@ def test_remote_control_switched_on_accepts_add_uri_and_the_row_appears(qtbot, q
                 await settled(wherry, job, JobState.FINISHED)
                 assert (tmp_path / "from-browser.bin").read_bytes() == body
 
+                # A new port: the server moves there.
+                moved = free_port()
+                dialog = wherry.window.commands.open_settings()
+                dialog.remote_port.setValue(moved)
+                changed = Expect(wherry.bridge.settings_changed)
+                press_ok(dialog)
+                await changed.wait()
+                await wherry.bridge.drain()
+                assert str(moved) in wherry.window.remote_label.text()
+                async with session.post(f"http://127.0.0.1:{moved}/jsonrpc", data=b"[]") as response:
+                    assert response.status == 200
+                try:
+                    async with session.post(f"http://127.0.0.1:{port}/jsonrpc", data=b"[]") as response:
+                        raise AssertionError(f"the old port still answers: {response.status}")
+                except aiohttp.ClientConnectionError:
+                    pass
+
                 # Switched off again: the port is let go and the status bar says nothing.
                 dialog = wherry.window.commands.open_settings()
                 assert dialog.remote_secret.text() == secret  # kept, not made anew
@@ -78,7 +95,7 @@ def test_remote_control_switched_on_accepts_add_uri_and_the_row_appears(qtbot, q
                 await wherry.bridge.drain()
                 assert wherry.window.remote_label.isHidden()
                 try:
-                    async with session.post(f"http://127.0.0.1:{port}/jsonrpc", data=b"[]") as response:
+                    async with session.post(f"http://127.0.0.1:{moved}/jsonrpc", data=b"[]") as response:
                         raise AssertionError(f"still answering: {response.status}")
                 except aiohttp.ClientConnectionError:
                     pass
