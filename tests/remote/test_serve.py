@@ -18,15 +18,16 @@ pytestmark = pytest.mark.e2e
 SIZE = 2_000_000
 
 
-def test_sigterm_pauses_at_a_checkpoint_exits_0_and_the_next_start_finishes_the_file(
-    served, flaky_server, downloads, wherry_home, tmp_path
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_stop_signal_pauses_at_a_checkpoint_exits_0_and_the_next_start_finishes_the_file(
+    served, flaky_server, downloads, wherry_home, tmp_path, signum
 ):
     body = payload(SIZE)
     url = flaky_server.add("/big.bin", body, plan=FaultPlan(gate_after=SIZE // 2))
     gid = served.call("aria2.addUri", [url], {"split": "1"})
     assert flaky_server.wait_gate("/big.bin", TIMEOUT)
     assert wait_for(lambda: stored_progress(wherry_home).get("big.bin", 0) >= SIZE // 2, TIMEOUT)
-    os.killpg(served.proc.pid, signal.SIGTERM)
+    os.killpg(served.proc.pid, signum)
     assert served.proc.wait(timeout=TIMEOUT) == 0
     assert (downloads / "big.bin.part").exists()
     assert not (downloads / "big.bin").exists()
