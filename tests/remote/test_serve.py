@@ -145,3 +145,26 @@ def test_what_a_client_removed_stays_removed_across_restarts_and_the_bytes_stay(
     # Out of the clients' sight, never lost: the job and its bytes are still Wherry's.
     assert stored_progress(wherry_home)["kept.bin"] > 0
     assert (downloads / "kept.bin.part").exists()
+
+
+def test_after_sigkill_the_next_serve_continues_from_the_last_checkpoint(
+    served, flaky_server, downloads, wherry_home, tmp_path
+):
+    body = payload(SIZE, seed=5)
+    url = flaky_server.add("/killed.bin", body, plan=FaultPlan(gate_after=SIZE // 2))
+    gid = served.call("aria2.addUri", [url], {"split": "1"})
+    assert flaky_server.wait_gate("/killed.bin", TIMEOUT)
+    assert wait_for(lambda: stored_progress(wherry_home).get("killed.bin", 0) >= SIZE // 2, TIMEOUT)
+    os.killpg(served.proc.pid, signal.SIGKILL)
+    served.proc.wait(timeout=TIMEOUT)
+    kept = stored_progress(wherry_home)["killed.bin"]
+    flaky_server.release("/killed.bin")
+    again = start_serve(tmp_path)
+    try:
+        assert wait_for(lambda: (downloads / "killed.bin").exists(), TIMEOUT)
+        assert again.call("aria2.tellStatus", gid, ["status"]) == {"status": "complete"}
+    finally:
+        assert again.stop() == 0
+    assert (downloads / "killed.bin").read_bytes() == body
+    resumed = [r for r in flaky_server.requests_for("/killed.bin", "GET") if r.range]
+    assert resumed[-1].range.startswith(f"bytes={kept}-")
