@@ -44,6 +44,7 @@ ERROR_CODES: dict[ErrorKind, int] = {
     ErrorKind.RATE_LIMITED: 29,
     ErrorKind.NOT_FOUND: 3,  # resource not found
     ErrorKind.FORBIDDEN: 24,  # HTTP authorization failed
+    ErrorKind.LOGIN_NEEDED: 24,
     ErrorKind.TLS: 1,
     ErrorKind.HTTP: 22,  # HTTP response header was bad or unexpected
     ErrorKind.SIZE_MISMATCH: 22,
