@@ -6,6 +6,8 @@ writes them in the window (ui/columns.py), so a file shows the same size in both
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 __all__ = ["human_size"]
 
 _UNITS = ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
@@ -17,6 +19,8 @@ def human_size(n: int | float) -> str:
         if abs(value) < 1024 or unit == _UNITS[-1]:
             if unit == "bytes":
                 return f"{int(value)} bytes" if int(value) != 1 else "1 byte"
-            return f"{value:.1f} {unit}"
+            # Qt rounds an exact half up (2304 bytes is "2.3 KiB"); Python's format would round
+            # it to even ("2.2 KiB"), so round the exact binary value the way Qt does.
+            return f"{Decimal(value).quantize(Decimal('0.1'), ROUND_HALF_UP)} {unit}"
         value /= 1024
     raise AssertionError("unreachable")
