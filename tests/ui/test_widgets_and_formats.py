@@ -6,7 +6,7 @@ import configparser
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QMimeDatabase
 from PySide6.QtGui import QImage
@@ -34,6 +34,7 @@ def test_sizes_read_in_the_locales_units(size, text):
 
 @settings(max_examples=300, deadline=None)
 @given(st.integers(min_value=0, max_value=2**63 - 1))
+@example(2304)  # regression: an exact half (2.25 KiB) once rounded to even on the command line
 def test_the_window_and_the_command_line_write_one_size_the_same_way(size):
     from PySide6.QtCore import QLocale
 
