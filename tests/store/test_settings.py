@@ -45,6 +45,20 @@ def test_every_setting_round_trips(repo: SqliteRepository) -> None:
         remote_port=6801,
         remote_secret="kept-between-starts",
         remote_allow_origin_all=True,
+        categories_enabled=True,
+        category_rules=(("Models", ".gguf", "/srv/models"), ("Zip", ".zip", "Zip")),
+        schedule_enabled=True,
+        schedule_days=("sat", "sun"),
+        schedule_start="02:30",
+        schedule_stop="",
+        limit_schedule_enabled=True,
+        limit_schedule_days=("mon",),
+        limit_schedule_from="08:00",
+        limit_schedule_to="17:30",
+        limit_schedule_rate=300_000,
+        clipboard_watch=True,
+        clipboard_extensions=(".iso",),
+        when_done_command="notify-send done",
     )
     assert all(getattr(changed, k) != getattr(Settings(), k) for k in Settings().to_dict())
     repo.save_settings(changed)

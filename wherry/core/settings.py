@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from wherry.core.categories import DEFAULT_CATEGORY_RULES
+
 __all__ = ["Settings"]
 
 
@@ -42,13 +44,44 @@ class Settings:
     remote_port: int = 6800
     remote_secret: str = ""
     remote_allow_origin_all: bool = False
+    # Categories (core/categories.py): (name, patterns, folder) rules that pick the folder of a
+    # download given none; off until the user turns them on.
+    categories_enabled: bool = False
+    category_rules: tuple[tuple[str, str, str], ...] = DEFAULT_CATEGORY_RULES
+    # The schedule (core/schedule.py): "HH:MM" local times ("" for none) on weekdays "mon"…"sun".
+    schedule_enabled: bool = False
+    schedule_days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    schedule_start: str = "01:00"
+    schedule_stop: str = "07:00"
+    limit_schedule_enabled: bool = False
+    limit_schedule_days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+    limit_schedule_from: str = "09:00"
+    limit_schedule_to: str = "18:00"
+    limit_schedule_rate: int = 1024 * 1024  # bytes per second for all jobs during those hours
+    # A copied URL whose file name ends like one of these opens the add dialog.
+    clipboard_watch: bool = False
+    clipboard_extensions: tuple[str, ...] = (
+        ".iso",
+        ".img",
+        ".zip",
+        ".7z",
+        ".rar",
+        ".tar.*",
+        ".tgz",
+        ".safetensors",
+        ".gguf",
+        ".deb",
+        ".rpm",
+        ".appimage",
+        ".exe",
+        ".msi",
+        ".dmg",
+    )
+    when_done_command: str = ""  # run with each finished file's path as its last argument
 
     def to_dict(self) -> dict[str, Any]:
-        # Tuples become lists so the values are plain JSON.
-        return {
-            f.name: list(value) if isinstance(value := getattr(self, f.name), tuple) else value
-            for f in fields(self)
-        }
+        # Tuples (and tuples of tuples) become lists so the values are plain JSON.
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
@@ -63,7 +96,10 @@ class Settings:
                 if isinstance(value, bool):
                     good[f.name] = value
             elif isinstance(default, tuple):
-                if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+                if _nested(default):
+                    if isinstance(value, list | tuple) and all(_strings(v, len(default[0])) for v in value):
+                        good[f.name] = tuple(tuple(v) for v in value)
+                elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
                     good[f.name] = tuple(value)
             elif isinstance(default, float):
                 if isinstance(value, int | float) and not isinstance(value, bool):
@@ -74,3 +110,16 @@ class Settings:
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
+
+
+def _plain(value: Any) -> Any:
+    return [_plain(v) for v in value] if isinstance(value, tuple) else value
+
+
+def _nested(default: tuple[Any, ...]) -> bool:
+    """A field of tuples of strings (category rules) rather than of strings; told by its default."""
+    return bool(default) and isinstance(default[0], tuple)
+
+
+def _strings(value: Any, length: int) -> bool:
+    return isinstance(value, list | tuple) and len(value) == length and all(isinstance(v, str) for v in value)
