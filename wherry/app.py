@@ -14,6 +14,7 @@ import socket
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSocketNotifier
@@ -27,17 +28,21 @@ from wherry.engine import Engine
 from wherry.headless import configure_logging
 from wherry.store import SqliteRepository, open_store
 from wherry.ui.bridge import Bridge
+from wherry.ui.clipboard_watch import ClipboardWatcher
 from wherry.ui.collector import GuiThreadCollector
 from wherry.ui.desktop_offer import offer_menu_entry
 from wherry.ui.icons import app_icon
 from wherry.ui.jobs_model import JobsModel
+from wherry.ui.logind_power import PowerSender
 from wherry.ui.main_window import MainWindow
 from wherry.ui.palette import ColorSchemeFollower
+from wherry.ui.scheduler import Clock, QueueScheduler
 from wherry.ui.single_instance import InstanceServer, hand_off, server_name
 from wherry.ui.transfer_recorder import TransferRecorder
 from wherry.ui.translations import install_translators
 from wherry.ui.tray import Tray
 from wherry.ui.url_input import metalinks_from_arguments, urls_from_arguments
+from wherry.ui.when_done import WhenDone
 from wherry.verify.copies import FinderCopies
 from wherry.verify.service import VerifyService
 
@@ -57,17 +62,22 @@ class Wherry:
     model: JobsModel
     tray: Tray
     window: MainWindow
+    scheduler: QueueScheduler
+    when_done: WhenDone
+    clipboard: ClipboardWatcher
     recorder: TransferRecorder | None = None
     remote: WindowRemote | None = None
 
     async def start(self) -> None:
         await self.engine.start()
         self.model.reload()
+        self.scheduler.start()
         if self.remote is not None:
             await self.remote.sync(self.bridge.settings)
 
     async def shut_down(self) -> None:
         """Stop transfers (checkpoints flushed, jobs resume next time) and close the store."""
+        self.scheduler.stop()
         self.window.save_state()
         self.window.hide()
         self.tray.hide()
@@ -86,7 +96,15 @@ def ui_state() -> QSettings:
     return QSettings(str(paths.data_dir() / "window.ini"), QSettings.Format.IniFormat)
 
 
-def compose(repository: SqliteRepository, settings: Settings, state: QSettings) -> Wherry:
+def compose(
+    repository: SqliteRepository,
+    settings: Settings,
+    state: QSettings,
+    clock: Clock = datetime.now,
+    power: PowerSender | None = None,
+) -> Wherry:
+    """Build the window; ``clock`` (local time, for the schedule) and ``power`` (the logind
+    request) are replaceable so tests need neither a wall clock nor a system bus."""
     # Quitting waits for the engine to stop; closing the window only asks for it.
     QApplication.setQuitOnLastWindowClosed(False)
     bridge: Bridge | None = None
@@ -111,7 +129,31 @@ def compose(repository: SqliteRepository, settings: Settings, state: QSettings) 
     tray.show_hide_requested.connect(window.toggle_visible)
     tray.quit_requested.connect(window.request_quit)
     remote = WindowRemote(engine, bridge, window)
-    return Wherry(repository, verifier, engine, bridge, model, tray, window, recorder, remote)
+    scheduler = QueueScheduler(bridge, clock, parent=window)
+    scheduler.status_changed.connect(window.schedule_label.set_note)
+    when_done = WhenDone(bridge, power, parent=window)
+    window.menus["Downloads"].addSeparator()
+    window.menus["Downloads"].addMenu(when_done.menu(window))
+    when_done.status_changed.connect(window.when_done_label.set_note)
+    when_done.quit_requested.connect(window.request_quit)
+    when_done.notice_opened.connect(lambda _notice: window.show_window())  # out of the tray, in sight
+    when_done.message.connect(lambda text: window.statusBar().showMessage(text, 10000))
+    when_done.problem.connect(window.commands.show_error)
+    clipboard = ClipboardWatcher(bridge, window.commands.open_add_dialog, parent=window)
+    return Wherry(
+        repository,
+        verifier,
+        engine,
+        bridge,
+        model,
+        tray,
+        window,
+        scheduler,
+        when_done,
+        clipboard,
+        recorder,
+        remote,
+    )
 
 
 class _SignalWakeup:

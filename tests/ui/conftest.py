@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -44,3 +47,27 @@ def cycles_collected_on_the_gui_thread():
     finally:
         gc.collect()
         gc.enable()
+
+
+@pytest.fixture
+def private_bus() -> Iterator[str]:
+    """A dbus-daemon of the test's own (never the machine's buses); yields its address."""
+    daemon = shutil.which("dbus-daemon")
+    if daemon is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("dbus-daemon is missing; .ci/run installs it")
+        pytest.skip("dbus-daemon is not installed")
+    process = subprocess.Popen(
+        [daemon, "--session", "--nofork", "--print-address"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        yield process.stdout.readline().strip()
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()

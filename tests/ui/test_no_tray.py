@@ -4,8 +4,6 @@ run) and notifications go to the desktop's notification service over D-Bus."""
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -39,29 +37,6 @@ class FakePortal(QDBusVirtualObject):
         self.received.append((message.signature(), list(message.arguments())))
         connection.send(message.createReply())
         return True
-
-
-@pytest.fixture
-def private_bus() -> Iterator[str]:
-    daemon = shutil.which("dbus-daemon")
-    if daemon is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("dbus-daemon is missing; .ci/run installs it")
-        pytest.skip("dbus-daemon is not installed")
-    process = subprocess.Popen(
-        [daemon, "--session", "--nofork", "--print-address"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        yield process.stdout.readline().strip()
-    finally:
-        process.kill()
-        process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()
 
 
 @pytest.fixture

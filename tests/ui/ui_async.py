@@ -49,13 +49,27 @@ async def settled(wherry: Wherry, job: Job, state: JobState, timeout: float = TI
     return done
 
 
+async def eventually(condition: Callable[[], bool], timeout: float = TIMEOUT, what: str = "") -> None:
+    """Wait until ``condition()`` holds (checked every 20 ms), failing after ``timeout`` seconds;
+    for what no signal announces, such as a file another process writes."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what or condition}")
+        await asyncio.sleep(0.02)
+
+
 @asynccontextmanager
-async def running_wherry(download_dir: Path, **settings: Any) -> AsyncIterator[Wherry]:
-    """The real window over the real engine and store in this test's WHERRY_HOME."""
+async def running_wherry(
+    download_dir: Path, compose_with: dict[str, Any] | None = None, **settings: Any
+) -> AsyncIterator[Wherry]:
+    """The real window over the real engine and store in this test's WHERRY_HOME.
+
+    ``compose_with`` passes ``clock`` or ``power`` on to ``compose``."""
     repository, _ = open_store(paths.database_path())
     chosen = repository.load_settings().with_changes(download_dir=str(download_dir), **settings)
     repository.save_settings(chosen)
-    wherry = compose(repository, chosen, ui_state())
+    wherry = compose(repository, chosen, ui_state(), **(compose_with or {}))
     # Every scenario also checks the models keep Qt's rules through real adds, moves and removals.
     mode = QAbstractItemModelTester.FailureReportingMode.Fatal
     testers = [QAbstractItemModelTester(m, mode) for m in (wherry.model, wherry.window.proxy)]

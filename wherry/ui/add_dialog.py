@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from wherry.core import ALGORITHMS, AddRequest, ChecksumSpec, ErrorKind, InputError, WherryError
+from wherry.core.categories import CategoryChoice
 from wherry.ui.form_rows import add_row
 from wherry.ui.request_options import RequestOptions, headers_from_text
 from wherry.ui.url_input import is_download_url
@@ -39,7 +40,10 @@ from wherry.ui.url_input import is_download_url
 # The engine's find_checksum: a checksum file beside the URL → (digest, where it came from).
 FindChecksum = Callable[[AddRequest], Awaitable[tuple[ChecksumSpec, str]]]
 
-__all__ = ["AUTO_ALGORITHM", "AddDialog", "AddForm", "parse_checksum", "validate_form"]
+__all__ = ["AUTO_ALGORITHM", "AddDialog", "AddForm", "CategoryPicker", "parse_checksum", "validate_form"]
+
+# (url, folder, file name or None) -> where the category rules put it; see core.categories.
+CategoryPicker = Callable[[str, str, str | None], CategoryChoice]
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -175,6 +179,7 @@ class AddDialog(QDialog):
         directory: str,
         parent: QWidget | None = None,
         find_checksum: FindChecksum | None = None,
+        categories: CategoryPicker | None = None,
     ) -> None:
         super().__init__(parent)
         self._find_checksum = find_checksum
@@ -183,6 +188,7 @@ class AddDialog(QDialog):
         self.setWindowTitle(self.tr("Add downloads"))
         self.setObjectName("add_dialog")
         self._requests: list[AddRequest] = []
+        self._categories = categories
 
         self.urls_edit = QPlainTextEdit("\n".join(urls))
         self.urls_edit.setPlaceholderText(self.tr("One URL per line"))
@@ -215,6 +221,15 @@ class AddDialog(QDialog):
         self.found_label = QLabel()
         self.found_label.setObjectName("found_label")
         self.found_label.setWordWrap(True)
+        # Which category rule picks the folder; shown only when categories are turned on.
+        self.category_box = QCheckBox(self.tr("Sort into category folders"))
+        self.category_box.setObjectName("category_box")
+        self.category_box.setChecked(categories is not None)
+        self.category_box.setVisible(categories is not None)
+        self.category_label = QLabel()
+        self.category_label.setObjectName("category_label")
+        self.category_label.setWordWrap(True)
+        self.category_label.setVisible(categories is not None)
         self.error_label = QLabel()
         self.error_label.setObjectName("error_label")
         self.error_label.setWordWrap(True)
@@ -229,6 +244,9 @@ class AddDialog(QDialog):
         form = QFormLayout()
         add_row(form, self.tr("&URLs:"), self.urls_edit)
         add_row(form, self.tr("Save &in:"), folder_row, self.directory_edit)
+        if categories is not None:
+            form.addRow("", self.category_box)
+            form.addRow("", self.category_label)
         add_row(form, self.tr("File &name:"), self.filename_edit)
         add_row(form, self.tr("&Checksum:"), checksum_row, self.checksum_edit)
         form.addRow("", self.found_label)
@@ -254,6 +272,7 @@ class AddDialog(QDialog):
         self.advanced.toggled.connect(self._validate)
         # A search still running when the dialog closes must not write into deleted widgets.
         self.finished.connect(lambda _result: self.find_task is not None and self.find_task.cancel())
+        self.category_box.toggled.connect(self._validate)
         self._validate()
 
     def form(self) -> AddForm:
@@ -331,9 +350,34 @@ class AddDialog(QDialog):
         single = len(_lines(self.urls_edit.toPlainText())) <= 1
         self.filename_edit.setEnabled(single or bool(self.filename_edit.text()))
         self.mirrors_edit.setEnabled(single or bool(self.mirrors_edit.toPlainText()))
-        self._requests = requests
+        self._requests = self._sorted(requests)
         self.error_label.setText(problem)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
+
+    def _sorted(self, requests: list[AddRequest]) -> list[AddRequest]:
+        """The requests with each folder the category rules pick, and the hint saying so."""
+        if self._categories is None or not self.category_box.isChecked():
+            self.category_label.setText(self.tr("Everything is saved in the folder above."))
+            return requests
+        picked = [self._categories(r.url, r.directory, r.filename) for r in requests]
+        named = [choice for choice in picked if choice.rule is not None]
+        if not requests:
+            hint = self.tr("The folder follows the category of each file.")
+        elif not named:
+            hint = self.tr("No category rule matches; saved in the folder above.")
+        elif len(requests) == 1 and named[0].rule is not None:
+            hint = self.tr("Category “{name}”: saved in {folder}").format(
+                name=named[0].rule.name, folder=named[0].directory
+            )
+        else:
+            names = ", ".join(sorted({f"“{c.rule.name}”" for c in named if c.rule is not None}))
+            if len(named) < len(requests):
+                hint = self.tr("Sorted into {names}; the others are saved in the folder above.")
+            else:
+                hint = self.tr("Sorted into {names}.")
+            hint = hint.format(names=names)
+        self.category_label.setText(hint)
+        return [replace(r, directory=c.directory) for r, c in zip(requests, picked, strict=True)]
 
     def accept(self) -> None:
         if not self._requests:

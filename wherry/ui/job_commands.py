@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Literal
 
 from PySide6.QtCore import QObject, QSettings, Qt, QUrl
@@ -11,8 +12,10 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox
 
 from wherry.core import AddRequest, JobId
+from wherry.core.categories import CategoryChoice, folder_for
 from wherry.ui.add_dialog import AddDialog
 from wherry.ui.bridge import Bridge
+from wherry.ui.clipboard_watch import copy_text
 from wherry.ui.duplicates import DuplicatePrompt, Resolution, find_duplicates, resolve
 from wherry.ui.find_dialog import FindDialog
 from wherry.ui.job_actions import ActionSet
@@ -82,8 +85,13 @@ class JobCommands(QObject):
             self.add_dialog.raise_()
             return self.add_dialog
         remembered = str(self.ui_state.value("add/directory", "") or "")
+        categories = self._category_folder if self.bridge.settings.categories_enabled else None
         dialog = AddDialog(
-            urls, remembered or self.download_dir(), self.window, find_checksum=self.bridge.find_checksum
+            urls,
+            remembered or self.download_dir(),
+            self.window,
+            find_checksum=self.bridge.find_checksum,
+            categories=categories,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._add_accepted(dialog))
@@ -92,10 +100,14 @@ class JobCommands(QObject):
         dialog.open()
         return dialog
 
+    def _category_folder(self, url: str, folder: str, filename: str | None) -> CategoryChoice:
+        return folder_for(self.bridge.settings, url, folder, filename)
+
     def _add_accepted(self, dialog: AddDialog) -> None:
         requests = dialog.requests()
         if requests:
-            self.ui_state.setValue("add/directory", requests[0].directory)
+            # The folder typed, not a category's folder inside it: the next dialog starts there.
+            self.ui_state.setValue("add/directory", str(Path(dialog.form().directory.strip()).expanduser()))
             self.add_checked(requests)
 
     def add_checked(self, requests: Sequence[AddRequest]) -> DuplicatePrompt | None:
@@ -156,7 +168,12 @@ class JobCommands(QObject):
             self.open_add_dialog(urls)
             return
         directory = self.download_dir()
-        prompt = self.add_checked([AddRequest(url=url, directory=directory) for url in urls])
+        prompt = self.add_checked(
+            [
+                AddRequest(url=url, directory=self._category_folder(url, directory, None).directory)
+                for url in urls
+            ]
+        )
         added = len(urls) - (len(prompt.duplicates) if prompt is not None else 0)
         if added:
             if added == 1:
@@ -215,7 +232,7 @@ class JobCommands(QObject):
     def copy_urls(self) -> None:
         jobs = [self.bridge.engine.job(i) for i in self.current_actions().ids("copy_url")]
         if jobs:
-            QGuiApplication.clipboard().setText("\n".join(job.url for job in jobs))
+            copy_text("\n".join(job.url for job in jobs))
 
     def move_selection(self, where: Literal["up", "down"]) -> None:
         ids = self.current_actions().ids(f"move_{where}")

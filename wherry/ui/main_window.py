@@ -51,6 +51,7 @@ from wherry.ui.jobs_model import JobsModel
 from wherry.ui.jobs_view import JobsView
 from wherry.ui.list_commands import ListCommands
 from wherry.ui.quit_guard import ask_before_closing
+from wherry.ui.status_note import StatusNote
 from wherry.ui.transfer_recorder import TransferLog
 from wherry.ui.tray import Tray
 from wherry.ui.url_input import urls_from_mime
@@ -145,8 +146,11 @@ class MainWindow(QMainWindow):
                 target.addAction(self.actions_by_name[name])
 
     def _build_layout(self) -> None:
+        self.menus: dict[str, QMenu] = {}  # by title without "&": "File", "Downloads"…
         for title, names in MENUS:
-            self._fill(self.menuBar().addMenu(translate("Actions", title)), names)
+            menu = self.menuBar().addMenu(translate("Actions", title))
+            self.menus[title.replace("&", "")] = menu  # keyed by the untranslated title
+            self._fill(menu, names)
         toolbar = self.addToolBar(self.tr("Downloads"))
         toolbar.setObjectName("main_toolbar")
         toolbar.setMovable(False)
@@ -185,6 +189,11 @@ class MainWindow(QMainWindow):
         layout.addLayout(bar)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+        # Shown only while the schedule or an action after the queue is set.
+        self.schedule_label = StatusNote("schedule_status", self.tr("Set in Settings, on the Schedule page"))
+        self.when_done_label = StatusNote("when_done_status", self.tr("Choose in Downloads › When Done"))
+        self.statusBar().addPermanentWidget(self.schedule_label)
+        self.statusBar().addPermanentWidget(self.when_done_label)
         self.activity_label = QLabel()
         self.remote_label = QLabel()
         self.remote_label.setObjectName("remote_status")

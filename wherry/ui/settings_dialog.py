@@ -1,8 +1,14 @@
-"""The Settings dialog: the options a person changes, read from and returned as ``Settings``."""
+"""The Settings dialog: the options a person changes, read from and returned as ``Settings``.
+
+Pages sit in tabs. General is built here; every other page is a widget with
+``apply(settings) -> Settings`` added with :meth:`SettingsDialog.add_page`, so a new group of
+options is a new module, not more lines here.
+"""
 
 from __future__ import annotations
 
 import secrets
+from typing import Protocol
 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -16,17 +22,24 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from wherry.core import Settings
+from wherry.ui.categories_editor import CategoriesEditor
 from wherry.ui.form_rows import add_row
 from wherry.ui.proxy_fields import ProxyFields
+from wherry.ui.schedule_page import SchedulePage
 
-__all__ = ["SettingsDialog"]
+__all__ = ["SettingsDialog", "SettingsPage"]
 
 _KIB = 1024
+
+
+class SettingsPage(Protocol):
+    def apply(self, settings: Settings) -> Settings: ...
 
 
 class SettingsDialog(QDialog):
@@ -38,12 +51,12 @@ class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, default_download_dir: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("settings_dialog")
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(self.tr("Settings"))
         self._base = settings
 
         self.download_dir = QLineEdit(settings.download_dir)
         self.download_dir.setPlaceholderText(default_download_dir)
-        browse = QPushButton("Browse…")
+        browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.download_dir, 1)
@@ -52,52 +65,87 @@ class SettingsDialog(QDialog):
         self.max_active = QSpinBox(minimum=1, maximum=20, value=settings.max_active)
         self.connections = QSpinBox(minimum=1, maximum=32, value=settings.connections)
         self.speed_limit = QSpinBox(minimum=0, maximum=10_000_000, singleStep=100)
-        self.speed_limit.setSuffix(" KiB/s")
-        self.speed_limit.setSpecialValueText("Unlimited")
+        self.speed_limit.setSuffix(self.tr(" KiB/s"))
+        self.speed_limit.setSpecialValueText(self.tr("Unlimited"))
         self.speed_limit.setValue(settings.speed_limit // _KIB)
-        self.auto_resume = QCheckBox("Resume unfinished downloads when Wherry starts")
+        self.auto_resume = QCheckBox(self.tr("Resume unfinished downloads when Wherry starts"))
         self.auto_resume.setChecked(settings.auto_resume)
-        self.close_to_tray = QCheckBox("Keep running in the tray when the window is closed")
+        self.close_to_tray = QCheckBox(self.tr("Keep running in the tray when the window is closed"))
         self.close_to_tray.setChecked(settings.close_to_tray)
-        self.notifications = QCheckBox("Notify when a download finishes or fails")
+        self.notifications = QCheckBox(self.tr("Notify when a download finishes or fails"))
         self.notifications.setChecked(settings.notifications)
         # Downloads with a checksum are always verified; this covers the ones without.
-        self.verify = QCheckBox("Compute a SHA-256 of every download (shown in Properties)")
+        self.verify = QCheckBox(self.tr("Compute a SHA-256 of every download (shown in Properties)"))
         self.verify.setChecked(settings.hash_every_download)
         self.history_days = QSpinBox(minimum=0, maximum=3650, value=settings.history_days)
-        self.history_days.setSuffix(" days")
-        self.history_days.setSpecialValueText("Forever")
-        self.history_days.setToolTip("Finished downloads leave the list after this long; their files stay.")
-        self.ask_on_handoff = QCheckBox("Ask before adding URLs opened from elsewhere")
+        self.history_days.setSuffix(self.tr(" days"))
+        self.history_days.setSpecialValueText(self.tr("Forever"))
+        self.history_days.setToolTip(
+            self.tr("Finished downloads leave the list after this long; their files stay.")
+        )
+        self.ask_on_handoff = QCheckBox(self.tr("Ask before adding URLs opened from elsewhere"))
         self.ask_on_handoff.setChecked(settings.ask_on_handoff)
         self.proxy = ProxyFields(settings.proxy)
+        self.clipboard_watch = QCheckBox(self.tr("Offer to download links copied to the clipboard"))
+        self.clipboard_watch.setChecked(settings.clipboard_watch)
+        self.clipboard_extensions = QLineEdit(" ".join(settings.clipboard_extensions))
+        self.clipboard_extensions.setObjectName("clipboard_extensions")
+        self.clipboard_extensions.setCursorPosition(0)
+        self.clipboard_extensions.setToolTip(
+            self.tr("Only links to files ending like these count, for example .iso .zip .tar.*")
+        )
+        self.clipboard_watch.toggled.connect(self.clipboard_extensions.setEnabled)
+        self.clipboard_extensions.setEnabled(settings.clipboard_watch)
 
         form = QFormLayout()
-        add_row(form, "Download &folder:", folder_row, self.download_dir)
-        form.addRow("Downloads at &once:", self.max_active)
-        form.addRow("&Connections per download:", self.connections)
-        form.addRow("Total speed &limit:", self.speed_limit)
-        form.addRow("Keep finished in the &list:", self.history_days)
-        form.addRow("&Proxy:", self.proxy.address)
-        form.addRow("Proxy login:", self.proxy.login_row)
+        self.form = form  # the General page; small options join it with addRow
+        add_row(form, self.tr("Download &folder:"), folder_row, self.download_dir)
+        form.addRow(self.tr("Downloads at &once:"), self.max_active)
+        form.addRow(self.tr("&Connections per download:"), self.connections)
+        form.addRow(self.tr("Total speed &limit:"), self.speed_limit)
+        form.addRow(self.tr("Keep finished &in the list:"), self.history_days)
+        form.addRow(self.tr("&Proxy:"), self.proxy.address)
+        form.addRow(self.tr("Proxy login:"), self.proxy.login_row)
         for box in (
             self.auto_resume,
             self.close_to_tray,
             self.notifications,
             self.verify,
             self.ask_on_handoff,
+            self.clipboard_watch,
         ):
             form.addRow("", box)
-        remote = self._remote_group(settings)
+        form.addRow(self.tr("Clipboard file &types:"), self.clipboard_extensions)
+        general = QWidget()
+        general.setObjectName("general_page")
+        general.setLayout(form)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(general, self.tr("General"))
+        self._pages: list[SettingsPage] = []
+        self.schedule_page = SchedulePage(settings)
+        self.add_page(self.schedule_page, self.tr("Schedule"))
+        self.categories_page = CategoriesEditor(settings)
+        self.add_page(self.categories_page, self.tr("Categories"))
+        remote = QWidget()
+        remote.setObjectName("remote_page")
+        remote_layout = QVBoxLayout(remote)
+        remote_layout.addWidget(self._remote_group(settings))
+        remote_layout.addStretch(1)
+        self.tabs.addTab(remote, self.tr("Remote Control"))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(remote)
+        layout.addWidget(self.tabs)
         layout.addWidget(buttons)
+
+    def add_page(self, page: QWidget, title: str) -> None:
+        """A tab whose ``apply(settings)`` joins :meth:`settings`."""
+        assert hasattr(page, "apply"), "a settings page needs apply(settings) -> Settings"
+        self.tabs.addTab(page, title)
+        self._pages.append(page)  # type: ignore[arg-type]
 
     def _remote_group(self, settings: Settings) -> QGroupBox:
         """aria2-compatible remote control: off by default; the secret is made on first enable."""
@@ -137,7 +185,16 @@ class SettingsDialog(QDialog):
             widget.setEnabled(on)
 
     def settings(self) -> Settings:
+        general = self._general()
+        for page in self._pages:
+            general = page.apply(general)
+        return general
+
+    def _general(self) -> Settings:
+        extensions = tuple(dict.fromkeys(self.clipboard_extensions.text().replace(",", " ").split()))
         return self._base.with_changes(
+            clipboard_watch=self.clipboard_watch.isChecked(),
+            clipboard_extensions=extensions,
             download_dir=self.download_dir.text().strip(),
             max_active=self.max_active.value(),
             connections=self.connections.value(),
@@ -157,6 +214,6 @@ class SettingsDialog(QDialog):
 
     def _browse(self) -> None:
         start = self.download_dir.text() or self.download_dir.placeholderText()
-        chosen = QFileDialog.getExistingDirectory(self, "Download folder", start)
+        chosen = QFileDialog.getExistingDirectory(self, self.tr("Download folder"), start)
         if chosen:
             self.download_dir.setText(chosen)
