@@ -20,6 +20,11 @@ def register(subparsers: Any) -> None:
     where = parser.add_mutually_exclusive_group()
     where.add_argument("-o", "--output", metavar="FILE", help="save as FILE (one URL only)")
     where.add_argument("-d", "--dir", metavar="DIR", help="save into DIR (default: the current folder)")
+    parser.add_argument(
+        "--by-category",
+        action="store_true",
+        help="save each file in its category's folder inside DIR (the rules set in the window's Settings)",
+    )
     parser.add_argument("-i", "--input-file", metavar="FILE", help="read URLs from FILE, one per line")
     parser.add_argument(
         "-M",

@@ -6,18 +6,21 @@ import argparse
 import asyncio
 import signal
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from wherry.commands.get import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from wherry.commands.reporter import Reporter
+from wherry.core.categories import choose_folder, parse_rules
 from wherry.core.errors import ErrorKind, InputError, StoreError
 from wherry.core.headers import basic_auth, parse_cookie_pairs, parse_header
 from wherry.core.jobs import AddRequest, ChecksumSpec, Job, JobState, Pieces
+from wherry.core.settings import Settings
 from wherry.engine import Engine
 from wherry.engine.proxies import DIRECT, check_proxy_url
 from wherry.headless import configure_logging, headless_engine, open_repository, start_or_resume
 
-__all__ = ["build_requests", "get"]
+__all__ = ["build_requests", "by_category", "get"]
 
 MAX_CONNECTIONS = 32
 
@@ -79,6 +82,8 @@ def build_requests(args: argparse.Namespace) -> list[AddRequest]:
         return found + (build_requests(_without_metalinks(args)) if urls else [])
     if not urls:
         raise InputError(ErrorKind.BAD_INPUT, "Give at least one URL to download.")
+    if args.output and getattr(args, "by_category", False):
+        raise InputError(ErrorKind.BAD_INPUT, "-o names the file's place; --by-category goes with -d.")
     if args.output and len(urls) > 1:
         raise InputError(
             ErrorKind.BAD_INPUT, "-o names one file, so it takes exactly one URL; use -d for several."
@@ -144,6 +149,17 @@ def _ask_password(user: str) -> str:
     return getpass.getpass(f"Password for {user}: ")
 
 
+def by_category(requests: list[AddRequest], settings: Settings) -> list[AddRequest]:
+    """Each request moved into its category's folder inside its own folder (``--by-category``).
+
+    Asking for it on the command line is the choice, so the rules apply even while the window's
+    "sort by category" switch is off."""
+    rules = parse_rules(settings.category_rules)
+    return [
+        replace(r, directory=choose_folder(rules, r.url, r.directory, r.filename).directory) for r in requests
+    ]
+
+
 def _without_metalinks(args: argparse.Namespace) -> argparse.Namespace:
     copy = argparse.Namespace(**vars(args))
     copy.metalink = []
@@ -175,6 +191,8 @@ async def get(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     if notice:
         _error(notice)
+    if getattr(args, "by_category", False):
+        requests = by_category(requests, repository.load_settings())
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -10,9 +10,11 @@ from pathlib import Path
 from types import TracebackType
 
 from wherry import paths
+from wherry.core.categories import folder_for
 from wherry.core.events import Event, Progress
 from wherry.core.jobs import JobId
 from wherry.core.ports import JobRepository
+from wherry.core.settings import Settings
 from wherry.engine import Engine
 from wherry.headless import headless_engine, open_repository
 from wherry.library.handle import DownloadHandle
@@ -51,6 +53,7 @@ class Downloader:
         self._engine: Engine | None = None
         self._repository: JobRepository | None = None
         self._default_dir = Path.cwd()
+        self._settings = Settings()
         self._handles: list[DownloadHandle] = []
         self._by_job: dict[JobId, DownloadHandle] = {}
         self._locks = Path()
@@ -73,6 +76,7 @@ class Downloader:
             raise
         self._repository = repository
         self._default_dir = Path(settings.download_dir or paths.default_download_dir()).expanduser()
+        self._settings = settings
         self._locks = paths.data_dir(self._home) / "locks"
         self._stack = stack
         return self
@@ -130,7 +134,8 @@ class Downloader:
             url,
             dest,
             directory=directory,
-            default_directory=self._default_dir,
+            # Wherry's download folder, sorted by category when the user turned categories on.
+            default_directory=self._folder_for(url),
             sha256=sha256,
             checksum=checksum,
             mirrors=mirrors,
@@ -141,6 +146,12 @@ class Downloader:
         handle = DownloadHandle(self, request, progress)
         self._handles.append(handle)
         return handle
+
+    def _folder_for(self, url: object) -> Path:
+        """Wherry's download folder, or a category's inside it when the user turned categories on."""
+        if not isinstance(url, str):
+            return self._default_dir  # build_request says what is wrong with it
+        return Path(folder_for(self._settings, url, str(self._default_dir)).directory)
 
     async def download(
         self,
