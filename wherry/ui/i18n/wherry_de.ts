@@ -68,6 +68,14 @@
         <translation>Einem angehaltenen oder fehlgeschlagenen Download eine neue Adresse geben</translation>
     </message>
     <message>
+        <source>Change Cred&amp;entials…</source>
+        <translation>Anmelde&amp;daten ändern…</translation>
+    </message>
+    <message>
+        <source>Give a download new login headers or cookies and continue it</source>
+        <translation>Einem Download neue Anmelde-Header oder Cookies geben und ihn fortsetzen</translation>
+    </message>
+    <message>
         <source>&amp;Cancel</source>
         <translation>A&amp;bbrechen</translation>
     </message>
@@ -275,6 +283,14 @@
         <translation>Eine Prüfsumme kann nur für eine einzelne Adresse angegeben werden.</translation>
     </message>
     <message>
+        <source>The cookie file {path} does not exist.</source>
+        <translation>Die Cookie-Datei {path} gibt es nicht.</translation>
+    </message>
+    <message>
+        <source>“{url}” is not a web address for a checksum file.</source>
+        <translation>„{url}“ ist keine Webadresse für eine Prüfsummendatei.</translation>
+    </message>
+    <message>
         <source>Add downloads</source>
         <translation>Downloads hinzufügen</translation>
     </message>
@@ -307,6 +323,10 @@
         <translation>Angehalten hinzufügen</translation>
     </message>
     <message>
+        <source>Sort into category folders</source>
+        <translation>In Kategorie-Ordner einsortieren</translation>
+    </message>
+    <message>
         <source>Add</source>
         <translation>Hinzufügen</translation>
     </message>
@@ -331,6 +351,30 @@
         <translation>&amp;Spiegelserver:</translation>
     </message>
     <message>
+        <source>Everything is saved in the folder above.</source>
+        <translation>Alles wird im Ordner oben gespeichert.</translation>
+    </message>
+    <message>
+        <source>The folder follows the category of each file.</source>
+        <translation>Der Ordner richtet sich nach der Kategorie jeder Datei.</translation>
+    </message>
+    <message>
+        <source>No category rule matches; saved in the folder above.</source>
+        <translation>Keine Kategorie-Regel passt; gespeichert im Ordner oben.</translation>
+    </message>
+    <message>
+        <source>Category “{name}”: saved in {folder}</source>
+        <translation>Kategorie „{name}“: gespeichert in {folder}</translation>
+    </message>
+    <message>
+        <source>Sorted into {names}; the others are saved in the folder above.</source>
+        <translation>Einsortiert in {names}; die übrigen werden im Ordner oben gespeichert.</translation>
+    </message>
+    <message>
+        <source>Sorted into {names}.</source>
+        <translation>Einsortiert in {names}.</translation>
+    </message>
+    <message>
         <source>Save downloads in</source>
         <translation>Downloads speichern in</translation>
     </message>
@@ -340,6 +384,53 @@
     <message>
         <source>Something went wrong; the details are in the log file.</source>
         <translation>Etwas ist schiefgegangen; die Einzelheiten stehen in der Protokolldatei.</translation>
+    </message>
+</context>
+<context>
+    <name>CategoriesEditor</name>
+    <message>
+        <source>Sort downloads into folders by category</source>
+        <translation>Downloads nach Kategorie in Ordner einsortieren</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Kategorie</translation>
+    </message>
+    <message>
+        <source>Extensions or URL parts</source>
+        <translation>Endungen oder Teile der Adresse</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Ordner</translation>
+    </message>
+    <message>
+        <source>&amp;Add</source>
+        <translation>&amp;Hinzufügen</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Entfernen</translation>
+    </message>
+    <message>
+        <source>Move &amp;Up</source>
+        <translation>Nach &amp;oben</translation>
+    </message>
+    <message>
+        <source>Move &amp;Down</source>
+        <translation>Nach &amp;unten</translation>
+    </message>
+    <message>
+        <source>Restore De&amp;faults</source>
+        <translation>&amp;Voreinstellungen</translation>
+    </message>
+    <message>
+        <source>Extensions start with a dot (.mp4, .tar.*); anything else matches part of the URL (huggingface.co/). The first matching rule wins. A folder without a full path is inside the download folder. Downloads given a folder of their own are not sorted.</source>
+        <translation>Endungen beginnen mit einem Punkt (.mp4, .tar.*); alles andere passt auf einen Teil der Adresse (huggingface.co/). Die erste passende Regel gilt. Ein Ordner ohne vollständigen Pfad liegt im Download-Ordner. Downloads mit einem eigenen Ordner werden nicht einsortiert.</translation>
+    </message>
+    <message>
+        <source>New category</source>
+        <translation>Neue Kategorie</translation>
     </message>
 </context>
 <context>
@@ -716,6 +807,10 @@ Die schon heruntergeladenen Bytes bleiben nur erhalten, wenn die neue Adresse di
         <translation>Prüfsumme:</translation>
     </message>
     <message>
+        <source>Request headers:</source>
+        <translation>Anfrage-Header:</translation>
+    </message>
+    <message>
         <source>Computed:</source>
         <translation>Berechnet:</translation>
     </message>
@@ -782,6 +877,10 @@ Die schon heruntergeladenen Bytes bleiben nur erhalten, wenn die neue Adresse di
     <message>
         <source>None given</source>
         <translation>Keine angegeben</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Keine</translation>
     </message>
     <message>
         <source>primary</source>
@@ -926,6 +1025,21 @@ Die schon heruntergeladenen Bytes bleiben nur erhalten, wenn die neue Adresse di
     </message>
 </context>
 <context>
+    <name>LogindPower</name>
+    <message>
+        <source>Wherry cannot reach the system&apos;s power management (no system bus).</source>
+        <translation>Wherry erreicht die Energieverwaltung des Systems nicht (kein Systembus).</translation>
+    </message>
+    <message>
+        <source>The system did not let Wherry put the computer to sleep: {reason}</source>
+        <translation>Das System hat Wherry den Ruhezustand verweigert: {reason}</translation>
+    </message>
+    <message>
+        <source>The system did not let Wherry power off the computer: {reason}</source>
+        <translation>Das System hat Wherry das Ausschalten verweigert: {reason}</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Downloads</source>
@@ -934,6 +1048,14 @@ Die schon heruntergeladenen Bytes bleiben nur erhalten, wenn die neue Adresse di
     <message>
         <source>Search names and URLs</source>
         <translation>Namen und Adressen durchsuchen</translation>
+    </message>
+    <message>
+        <source>Set in Settings, on the Schedule page</source>
+        <translation>Einzustellen unter Einstellungen, Seite Zeitplan</translation>
+    </message>
+    <message>
+        <source>Choose in Downloads › When Done</source>
+        <translation>Auszuwählen unter Downloads › Wenn fertig</translation>
     </message>
     <message>
         <source>0 B/s</source>
@@ -965,10 +1087,56 @@ Die schon heruntergeladenen Bytes bleiben nur erhalten, wenn die neue Adresse di
     </message>
 </context>
 <context>
+    <name>PowerNotice</name>
+    <message>
+        <source>Downloads finished</source>
+        <translation>Downloads fertig</translation>
+    </message>
+    <message>
+        <source>Sleep Now</source>
+        <translation>Jetzt Ruhezustand</translation>
+    </message>
+    <message>
+        <source>Power Off Now</source>
+        <translation>Jetzt ausschalten</translation>
+    </message>
+    <message>
+        <source>All downloads are done. The computer will sleep in 1 second.</source>
+        <translation>Alle Downloads sind fertig. Der Computer geht in 1 Sekunde in den Ruhezustand.</translation>
+    </message>
+    <message>
+        <source>All downloads are done. The computer will sleep in {n} seconds.</source>
+        <translation>Alle Downloads sind fertig. Der Computer geht in {n} Sekunden in den Ruhezustand.</translation>
+    </message>
+    <message>
+        <source>All downloads are done. The computer will power off in 1 second.</source>
+        <translation>Alle Downloads sind fertig. Der Computer schaltet sich in 1 Sekunde aus.</translation>
+    </message>
+    <message>
+        <source>All downloads are done. The computer will power off in {n} seconds.</source>
+        <translation>Alle Downloads sind fertig. Der Computer schaltet sich in {n} Sekunden aus.</translation>
+    </message>
+</context>
+<context>
     <name>PropertiesDialog</name>
     <message>
         <source>Properties of {name}</source>
         <translation>Eigenschaften von {name}</translation>
+    </message>
+</context>
+<context>
+    <name>QueueScheduler</name>
+    <message>
+        <source>Limited to {speed} until {time}</source>
+        <translation>Begrenzt auf {speed} bis {time}</translation>
+    </message>
+    <message>
+        <source>Queue starts {time}</source>
+        <translation>Warteschlange startet {time}</translation>
+    </message>
+    <message>
+        <source>Queue stops {time}</source>
+        <translation>Warteschlange hält {time}</translation>
     </message>
 </context>
 <context>
@@ -995,10 +1163,207 @@ Die schon heruntergeladenen Bytes bleiben nur erhalten, wenn die neue Adresse di
     </message>
 </context>
 <context>
+    <name>RequestOptions</name>
+    <message>
+        <source>&amp;Headers:</source>
+        <translation>&amp;Header:</translation>
+    </message>
+    <message>
+        <source>Coo&amp;kie file:</source>
+        <translation>Coo&amp;kie-Datei:</translation>
+    </message>
+    <message>
+        <source>Checksum &amp;file:</source>
+        <translation>Prüfsummen&amp;datei:</translation>
+    </message>
+</context>
+<context>
+    <name>SchedulePage</name>
+    <message>
+        <source>Start and stop the queue at set times</source>
+        <translation>Die Warteschlange zu festen Zeiten starten und anhalten</translation>
+    </message>
+    <message>
+        <source>&amp;Start at</source>
+        <translation>&amp;Starten um</translation>
+    </message>
+    <message>
+        <source>S&amp;top at</source>
+        <translation>&amp;Anhalten um</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Warteschlange</translation>
+    </message>
+    <message>
+        <source>On:</source>
+        <translation>An:</translation>
+    </message>
+    <message>
+        <source>Times:</source>
+        <translation>Zeiten:</translation>
+    </message>
+    <message>
+        <source>Starting resumes every paused download; stopping pauses them all.</source>
+        <translation>Starten setzt jeden angehaltenen Download fort; Anhalten hält alle an.</translation>
+    </message>
+    <message>
+        <source>Limit the total speed during these hours</source>
+        <translation>Die Gesamtgeschwindigkeit in diesen Stunden begrenzen</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>bis</translation>
+    </message>
+    <message>
+        <source> KiB/s</source>
+        <translation> KiB/s</translation>
+    </message>
+    <message>
+        <source>Speed limit</source>
+        <translation>Geschwindigkeitsgrenze</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>Von:</translation>
+    </message>
+    <message>
+        <source>&amp;Limit:</source>
+        <translation>&amp;Grenze:</translation>
+    </message>
+    <message>
+        <source>For example: notify-send Downloaded</source>
+        <translation>Zum Beispiel: notify-send Heruntergeladen</translation>
+    </message>
+    <message>
+        <source>When the queue finishes</source>
+        <translation>Wenn die Warteschlange fertig ist</translation>
+    </message>
+    <message>
+        <source>&amp;Command:</source>
+        <translation>&amp;Befehl:</translation>
+    </message>
+    <message>
+        <source>Runs once for each finished file, with its path as the last argument (or where {} stands). Choose it under Downloads › When Done.</source>
+        <translation>Läuft einmal für jede fertige Datei, mit ihrem Pfad als letztem Argument (oder dort, wo {} steht). Auszuwählen unter Downloads › Wenn fertig.</translation>
+    </message>
+</context>
+<context>
     <name>SegmentMap</name>
     <message>
         <source>Not started</source>
         <translation>Nicht begonnen</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source> KiB/s</source>
+        <translation> KiB/s</translation>
+    </message>
+    <message>
+        <source>Unlimited</source>
+        <translation>Unbegrenzt</translation>
+    </message>
+    <message>
+        <source>Resume unfinished downloads when Wherry starts</source>
+        <translation>Unfertige Downloads beim Start von Wherry fortsetzen</translation>
+    </message>
+    <message>
+        <source>Keep running in the tray when the window is closed</source>
+        <translation>Nach dem Schließen des Fensters im Systembereich weiterlaufen</translation>
+    </message>
+    <message>
+        <source>Notify when a download finishes or fails</source>
+        <translation>Benachrichtigen, wenn ein Download fertig ist oder fehlschlägt</translation>
+    </message>
+    <message>
+        <source>Compute a SHA-256 of every download (shown in Properties)</source>
+        <translation>Von jedem Download eine SHA-256 berechnen (in den Eigenschaften gezeigt)</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> Tage</translation>
+    </message>
+    <message>
+        <source>Forever</source>
+        <translation>Für immer</translation>
+    </message>
+    <message>
+        <source>Finished downloads leave the list after this long; their files stay.</source>
+        <translation>Fertige Downloads verlassen die Liste nach dieser Zeit; ihre Dateien bleiben.</translation>
+    </message>
+    <message>
+        <source>Ask before adding URLs opened from elsewhere</source>
+        <translation>Vor dem Hinzufügen von anderswo geöffneter Adressen fragen</translation>
+    </message>
+    <message>
+        <source>Offer to download links copied to the clipboard</source>
+        <translation>In die Zwischenablage kopierte Links zum Download anbieten</translation>
+    </message>
+    <message>
+        <source>Only links to files ending like these count, for example .iso .zip .tar.*</source>
+        <translation>Nur Links auf Dateien mit diesen Endungen zählen, zum Beispiel .iso .zip .tar.*</translation>
+    </message>
+    <message>
+        <source>Download &amp;folder:</source>
+        <translation>Download-&amp;Ordner:</translation>
+    </message>
+    <message>
+        <source>Downloads at &amp;once:</source>
+        <translation>&amp;Gleichzeitige Downloads:</translation>
+    </message>
+    <message>
+        <source>&amp;Connections per download:</source>
+        <translation>&amp;Verbindungen pro Download:</translation>
+    </message>
+    <message>
+        <source>Total speed &amp;limit:</source>
+        <translation>Geschwindigkeitsgrenze &amp;insgesamt:</translation>
+    </message>
+    <message>
+        <source>Keep finished &amp;in the list:</source>
+        <translation>Fertige in der &amp;Liste behalten:</translation>
+    </message>
+    <message>
+        <source>&amp;Proxy:</source>
+        <translation>&amp;Proxy:</translation>
+    </message>
+    <message>
+        <source>Proxy login:</source>
+        <translation>Proxy-Anmeldung:</translation>
+    </message>
+    <message>
+        <source>Clipboard file &amp;types:</source>
+        <translation>Datei&amp;typen der Zwischenablage:</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>Allgemein</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>Zeitplan</translation>
+    </message>
+    <message>
+        <source>Categories</source>
+        <translation>Kategorien</translation>
+    </message>
+    <message>
+        <source>Remote Control</source>
+        <translation>Fernsteuerung</translation>
+    </message>
+    <message>
+        <source>Download folder</source>
+        <translation>Download-Ordner</translation>
     </message>
 </context>
 <context>
@@ -1332,6 +1697,73 @@ Erhalten: {actual}</translation>
     <message>
         <source>No file by this name.</source>
         <translation>Keine Datei mit diesem Namen.</translation>
+    </message>
+</context>
+<context>
+    <name>WhenDone</name>
+    <message>
+        <source>&amp;Do Nothing</source>
+        <translation>&amp;Nichts tun</translation>
+    </message>
+    <message>
+        <source>&amp;Quit Wherry</source>
+        <translation>Wherry &amp;beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Run the Command from Settings</source>
+        <translation>Den Befehl aus den Einstellungen &amp;ausführen</translation>
+    </message>
+    <message>
+        <source>&amp;Sleep</source>
+        <translation>&amp;Ruhezustand</translation>
+    </message>
+    <message>
+        <source>&amp;Power Off</source>
+        <translation>Aus&amp;schalten</translation>
+    </message>
+    <message>
+        <source>When done: {what}</source>
+        <translation>Wenn fertig: {what}</translation>
+    </message>
+    <message>
+        <source>quit</source>
+        <translation>beenden</translation>
+    </message>
+    <message>
+        <source>run the command</source>
+        <translation>Befehl ausführen</translation>
+    </message>
+    <message>
+        <source>sleep</source>
+        <translation>Ruhezustand</translation>
+    </message>
+    <message>
+        <source>power off</source>
+        <translation>ausschalten</translation>
+    </message>
+    <message>
+        <source>Whe&amp;n Done</source>
+        <translation>&amp;Wenn fertig</translation>
+    </message>
+    <message>
+        <source>Enter the command in Settings, on the Schedule page</source>
+        <translation>Geben Sie den Befehl unter Einstellungen, Seite Zeitplan, ein</translation>
+    </message>
+    <message>
+        <source>No command is set; enter one in Settings, on the Schedule page.</source>
+        <translation>Es ist kein Befehl gesetzt; geben Sie einen unter Einstellungen, Seite Zeitplan, ein.</translation>
+    </message>
+    <message>
+        <source>The command after downloads has an unclosed quote.</source>
+        <translation>Im Befehl nach den Downloads fehlt ein schließendes Anführungszeichen.</translation>
+    </message>
+    <message>
+        <source>Wherry could not run {program}.</source>
+        <translation>Wherry konnte {program} nicht ausführen.</translation>
+    </message>
+    <message>
+        <source>Cancelled; the computer stays on.</source>
+        <translation>Abgebrochen; der Computer bleibt an.</translation>
     </message>
 </context>
 </TS>
