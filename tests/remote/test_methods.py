@@ -442,3 +442,14 @@ async def test_list_methods_and_notifications_need_no_token(local):
         "aria2.onDownloadComplete",
         "aria2.onDownloadError",
     }
+
+
+async def test_add_uri_without_dir_follows_the_category_rules_once_they_are_on(local, flaky_server):
+    url = flaky_server.add("/isos/boot.iso", b"iso bytes")
+    off = await local.call("aria2.addUri", [url], {"out": "off.iso"})
+    assert (await settled(local, off)).target == local.downloads / "off.iso"
+    local.engine.update_settings(local.engine.settings.with_changes(categories_enabled=True))
+    on = await local.call("aria2.addUri", [url])
+    assert (await settled(local, on)).target == local.downloads / "Disk images" / "boot.iso"
+    given = await local.call("aria2.addUri", [url], {"dir": str(local.downloads / "mine")})
+    assert (await settled(local, given)).target == local.downloads / "mine" / "boot.iso"

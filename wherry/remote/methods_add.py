@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from wherry.core.categories import folder_for
 from wherry.core.jobs import AddRequest, Job, JobState, Pieces
 from wherry.engine import unique_name
 from wherry.remote.context import RemoteContext, gid_of
@@ -84,11 +85,14 @@ async def _add(
         if ctx.gid_in_use(options.gid):
             raise RpcFault(1, f"GID {options.gid} is not unique.")
         job_id = options.gid + secrets.token_hex(8)
+    directory = options.directory
+    if not options.folder_given:  # the global dir, sorted by category when the user chose so
+        directory = folder_for(ctx.settings(), url, directory, filename).directory
     if filename is not None and not options.overwrite:
-        filename = _free_name(ctx, options.directory, filename)
+        filename = _free_name(ctx, directory, filename)
     request = AddRequest(
         url=url,
-        directory=options.directory,
+        directory=directory,
         filename=filename,
         overwrite=options.overwrite,
         checksum=extra.pop("checksum", None) or options.checksum,

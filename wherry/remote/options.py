@@ -46,6 +46,7 @@ class AddOptions:
     start_paused: bool
     gid: str | None
     overwrite: bool = False
+    folder_given: bool = False  # "dir" was in the options; else categories may pick the folder
 
 
 def _text(options: dict[str, Any], key: str) -> str | None:
@@ -161,6 +162,7 @@ def read_add_options(options: Any, default_dir: str) -> AddOptions:
         raise _bad("gid", "a GID is 16 hexadecimal digits.")
     return AddOptions(
         directory=_directory(_text(options, "dir"), default_dir),
+        folder_given=_text(options, "dir") is not None,
         filename=filename,
         headers=_headers(options),
         checksum=_checksum(checksum_text) if checksum_text else None,
