@@ -24,6 +24,10 @@ class JobRepository(Protocol):
         """Insert or update the job with its mirrors and segments, in one transaction."""
         ...
 
+    def save_jobs(self, jobs: Sequence[Job]) -> None:
+        """Insert or update several jobs in one transaction (a list of URLs added at once)."""
+        ...
+
     def save_progress(self, job: Job) -> None:
         """Checkpoint: write only the segments' ``done`` counters and size/validators. Cheap."""
         ...

@@ -6,29 +6,53 @@ leave this module; callers see ``Job``, ``Settings`` and ``StoreError`` only.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from peewee import PeeweeException, SqliteDatabase, chunked
+from peewee import BooleanField, Field, PeeweeException, SqliteDatabase, chunked
 
 from wherry.core.errors import ErrorKind
 from wherry.core.jobs import ChecksumSpec, Job, JobId, JobState, Mirror, Pieces, Segment, utcnow
 from wherry.core.settings import Settings
 from wherry.store.db import open_database, store_error
 from wherry.store.ledger import TransferLedger
-from wherry.store.models import JobRow, Rows, bind_rows
+from wherry.store.models import JobRow, Rows, UtcDateTimeField, bind_rows
 
 __all__ = ["SqliteRepository", "open_store"]
 
 # Rows per INSERT, well under SQLite's limit of 32766 bound parameters per statement.
 _CHUNK = 500
+
+# The hot paths (add, checkpoint, transitions, history) run fixed SQL straight on the sqlite3
+# connection: building each statement with peewee's query builder cost more CPU than the rest
+# of a small file's download together (see docs/PERFORMANCE.md). sqlite3 keeps the prepared
+# statements in its per-connection cache, keyed by the SQL text.
+_SEGMENT_UPSERT = (
+    "INSERT INTO segments (job_id, ordinal, range_start, range_end, done) VALUES {rows} "
+    "ON CONFLICT (job_id, ordinal) DO UPDATE SET "
+    "range_start = excluded.range_start, range_end = excluded.range_end, done = excluded.done"
+)
+_SEGMENT_TRIM = "DELETE FROM segments WHERE job_id = ? AND ordinal >= ?"
+_MIRROR_CLEAR = "DELETE FROM mirrors WHERE job_id = ?"
+_MIRROR_INSERT = "INSERT INTO mirrors (job_id, ordinal, url, priority, rejected) VALUES (?, ?, ?, ?, ?)"
+_PROGRESS_UPDATE = (
+    "UPDATE jobs SET state = ?, filename = ?, total_size = ?, etag = ?, last_modified = ?, "
+    "accept_ranges = ?, actual_digest = ?, error_kind = ?, error_message = ?, finished_at = ? "
+    "WHERE id = ?"
+)
+_HISTORY_INSERT = (
+    "INSERT INTO history (job_id, at, message) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM jobs WHERE id = ?)"
+)
+_POSITION_UPDATE = "UPDATE jobs SET position = ? WHERE id = ?"
+_AT = UtcDateTimeField()
 
 
 def open_store(path: Path) -> tuple[SqliteRepository, str | None]:
@@ -76,88 +100,123 @@ class SqliteRepository:
     ) -> None:
         self.close()
 
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection = self._db.connection()  # type: ignore[no-untyped-call]
+        return conn
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction on the raw connection (peewee runs it in autocommit mode).
+
+        IMMEDIATE takes the write lock up front, so a second process waits its busy timeout
+        instead of failing half-way. Inside an open transaction this is a savepoint, so the
+        caller's transaction decides when it commits. SQLite may already have rolled back on
+        its own (a full disk does that), so only what is still open is rolled back.
+        """
+        with _translated():
+            conn = self._conn()
+            nested = conn.in_transaction
+            conn.execute("SAVEPOINT wherry_write" if nested else "BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK TO wherry_write" if nested else "ROLLBACK")
+                    if nested:
+                        conn.execute("RELEASE wherry_write")
+                raise
+            conn.execute("RELEASE wherry_write" if nested else "COMMIT")
+
     # -- jobs ------------------------------------------------------------------------------
 
     def load_jobs(self) -> list[Job]:
         """All jobs in queue order: ``position``, then creation time."""
-        r = self._rows
+        names, columns, readers = _job_readers()
+        job_sql = f"SELECT {', '.join(columns)} FROM jobs ORDER BY position, created_at, id"
         with _translated(), self._db.atomic():  # one snapshot for all three reads
-            job_rows = list(r.job.select().order_by(r.job.position, r.job.created_at, r.job.id))
+            conn = self._conn()
+            job_rows = conn.execute(job_sql).fetchall()
             mirrors: defaultdict[str, list[Mirror]] = defaultdict(list)
-            for m in r.mirror.select().order_by(r.mirror.job_id, r.mirror.ordinal):
-                mirrors[m.job_id].append(Mirror(url=m.url, priority=m.priority, rejected=m.rejected))
+            for job_id, url, priority, rejected in conn.execute(
+                "SELECT job_id, url, priority, rejected FROM mirrors ORDER BY job_id, ordinal"
+            ):
+                mirrors[job_id].append(Mirror(url=url, priority=priority, rejected=rejected))
             segments: defaultdict[str, list[Segment]] = defaultdict(list)
-            for s in r.segment.select().order_by(r.segment.job_id, r.segment.ordinal):
-                segments[s.job_id].append(Segment(start=s.start, end=s.end, done=s.done))
-        return [_job_from_row(row, mirrors[row.id], segments[row.id]) for row in job_rows]
+            for job_id, start, end, done in conn.execute(
+                "SELECT job_id, range_start, range_end, done FROM segments ORDER BY job_id, ordinal"
+            ):
+                segments[job_id].append(Segment(start=start, end=end, done=done))
+        jobs = []
+        for values in job_rows:
+            row = _RawRow(
+                {
+                    name: value if read is None else read(value)
+                    for name, read, value in zip(names, readers, values, strict=True)
+                }
+            )
+            jobs.append(_job_from_row(row, mirrors[row.id], segments[row.id]))  # type: ignore[arg-type]
+        return jobs
 
     def save_job(self, job: Job) -> None:
         """Insert or update the job with its mirrors and segments, in one transaction."""
-        r = self._rows
-        columns = _job_columns(job)
-        # An upsert, not INSERT OR REPLACE: replacing deletes the row first, and the cascade
-        # would take the job's history with it.
-        changed = [getattr(r.job, name) for name in columns if name != "id"]
-        with _translated(), self._db.atomic("IMMEDIATE"):
-            r.job.insert(**columns).on_conflict(conflict_target=[r.job.id], preserve=changed).execute()
-            r.mirror.delete().where(r.mirror.job_id == job.id).execute()
-            mirror_rows = [
-                {"job_id": job.id, "ordinal": i, "url": m.url, "priority": m.priority, "rejected": m.rejected}
-                for i, m in enumerate(job.mirrors)
-            ]
-            for batch in chunked(mirror_rows, _CHUNK):
-                r.mirror.insert_many(batch).execute()
-            self._write_segments(job)
+        self.save_jobs([job])
+
+    def save_jobs(self, jobs: Sequence[Job]) -> None:
+        """Insert or update several jobs, with their mirrors and segments, in one transaction.
+
+        Adding a list of 3,000 URLs is then one commit, not 3,000.
+        """
+        if not jobs:
+            return
+        with self._writing() as conn:
+            for job in jobs:
+                columns = _job_values(job)
+                # An upsert, not INSERT OR REPLACE: replacing deletes the row first, and the
+                # cascade would take the job's history with it.
+                conn.execute(_job_upsert(tuple(columns)), tuple(columns.values()))
+                conn.execute(_MIRROR_CLEAR, (job.id,))
+                if job.mirrors:
+                    conn.executemany(
+                        _MIRROR_INSERT,
+                        [(job.id, i, m.url, m.priority, m.rejected) for i, m in enumerate(job.mirrors)],
+                    )
+                self._write_segments(conn, job)
 
     def save_progress(self, job: Job) -> None:
         """Checkpoint: the segments and the fields that change while a job runs. Cheap.
 
         A job that is no longer stored (removed while its transfer wound down) stays removed.
         """
-        r = self._rows
-        with _translated(), self._db.atomic("IMMEDIATE"):
-            updated = (
-                r.job.update(
-                    {
-                        r.job.state: job.state.value,
-                        r.job.filename: job.filename,
-                        r.job.total_size: job.total_size,
-                        r.job.etag: job.etag,
-                        r.job.last_modified: job.last_modified,
-                        r.job.accept_ranges: job.accept_ranges,
-                        r.job.actual_digest: job.actual_digest,
-                        r.job.error_kind: None if job.error_kind is None else job.error_kind.value,
-                        r.job.error_message: job.error_message,
-                        r.job.finished_at: job.finished_at,
-                    }
-                )
-                .where(r.job.id == job.id)
-                .execute()
-            )
-            if updated:
-                self._write_segments(job)
+        values = (
+            job.state.value,
+            job.filename,
+            job.total_size,
+            job.etag,
+            job.last_modified,
+            int(job.accept_ranges),
+            job.actual_digest,
+            None if job.error_kind is None else job.error_kind.value,
+            job.error_message,
+            _AT.db_value(job.finished_at),
+            job.id,
+        )
+        with self._writing() as conn:
+            if conn.execute(_PROGRESS_UPDATE, values).rowcount:
+                self._write_segments(conn, job)
 
-    def _write_segments(self, job: Job) -> None:
+    @staticmethod
+    def _write_segments(conn: sqlite3.Connection, job: Job) -> None:
         # Upsert by position in the list and drop the surplus: the same statements serve an
         # unchanged set (only ``done`` moves), a re-split one and a shrunken one.
-        r = self._rows
-        seg = r.segment
-        rows = [
-            {"job_id": job.id, "ordinal": i, "start": s.start, "end": s.end, "done": s.done}
-            for i, s in enumerate(job.segments)
-        ]
+        rows = [(job.id, i, s.start, s.end, s.done) for i, s in enumerate(job.segments)]
         for batch in chunked(rows, _CHUNK):
-            seg.insert_many(batch).on_conflict(
-                conflict_target=[seg.job_id, seg.ordinal], preserve=[seg.start, seg.end, seg.done]
-            ).execute()
-        seg.delete().where((seg.job_id == job.id) & (seg.ordinal >= len(rows))).execute()
+            conn.execute(_segment_upsert(len(batch)), [v for row in batch for v in row])
+        conn.execute(_SEGMENT_TRIM, (job.id, len(rows)))
 
     def save_positions(self, positions: dict[JobId, int]) -> None:
         """Write new queue positions for several jobs in one transaction (a reorder)."""
-        r = self._rows
-        with _translated(), self._db.atomic("IMMEDIATE"):
-            for job_id, position in positions.items():
-                r.job.update(position=position).where(r.job.id == job_id).execute()
+        with self._writing() as conn:
+            conn.executemany(_POSITION_UPDATE, [(position, job_id) for job_id, position in positions.items()])
 
     def delete_job(self, job_id: JobId) -> None:
         """Forget the job with its mirrors, segments and history. Unknown ids are ignored."""
@@ -192,10 +251,8 @@ class SqliteRepository:
 
     def add_history(self, job_id: JobId, message: str) -> None:
         """Append a line stamped with the time now. Lines for a job no longer stored are dropped."""
-        r = self._rows
-        with _translated(), self._db.atomic("IMMEDIATE"):
-            if r.job.select().where(r.job.id == job_id).exists():
-                r.history.insert(job_id=job_id, at=utcnow(), message=message).execute()
+        with self._writing() as conn:
+            conn.execute(_HISTORY_INSERT, (job_id, _AT.db_value(utcnow()), message, job_id))
 
     def load_history(self, job_id: JobId) -> list[tuple[datetime, str]]:
         """The job's lines, oldest first (in the order they were added)."""
@@ -253,6 +310,61 @@ def _job_columns(job: Job) -> dict[str, Any]:
         "created_at": job.created_at,
         "finished_at": job.finished_at,
     }
+
+
+class _RawRow:
+    """A jobs row read with plain sqlite3, answering the attribute names a JobRow has."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(name)
+
+
+def _converting(field: Field) -> bool:
+    """Does this column need the field's own conversion (times as text, booleans)?"""
+    return isinstance(field, UtcDateTimeField | BooleanField)
+
+
+def _job_readers() -> tuple[list[str], list[str], list[Any]]:
+    fields = JobRow._meta.sorted_fields
+    return (
+        [f.name for f in fields],
+        [f.column_name for f in fields],
+        [f.python_value if _converting(f) else None for f in fields],
+    )
+
+
+def _job_values(job: Job) -> dict[str, Any]:
+    """``_job_columns`` as SQLite values, converted the way the row's fields would."""
+    fields = JobRow._meta.fields
+    values = _job_columns(job)
+    for name, value in values.items():
+        field = fields[name]
+        if _converting(field):
+            values[name] = field.db_value(value)
+    return values
+
+
+@functools.lru_cache(maxsize=64)
+def _segment_upsert(count: int) -> str:
+    # One multi-row statement: a checkpoint is then BEGIN, UPDATE, INSERT, DELETE, COMMIT.
+    return _SEGMENT_UPSERT.format(rows=", ".join(["(?, ?, ?, ?, ?)"] * count))
+
+
+_UPSERTS: dict[tuple[str, ...], str] = {}
+
+
+def _job_upsert(names: tuple[str, ...]) -> str:
+    sql = _UPSERTS.get(names)
+    if sql is None:
+        updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != "id")
+        sql = _UPSERTS[names] = (
+            f"INSERT INTO jobs ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
+            f"ON CONFLICT (id) DO UPDATE SET {updates}"
+        )
+    return sql
 
 
 def _job_from_row(row: JobRow, mirrors: list[Mirror], segments: list[Segment]) -> Job:
