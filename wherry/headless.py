@@ -6,11 +6,12 @@ import asyncio
 import logging
 import logging.handlers
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from wherry import paths
+from wherry.core.errors import InputError
 from wherry.core.events import EventSink
 from wherry.core.headers import split_userinfo
 from wherry.core.jobs import AddRequest, Job, JobState
@@ -21,7 +22,14 @@ from wherry.store import SqliteRepository, open_store
 from wherry.verify.copies import FinderCopies
 from wherry.verify.hashing import ExecutorVerifier
 
-__all__ = ["configure_logging", "earlier_job", "headless_engine", "open_repository", "start_or_resume"]
+__all__ = [
+    "configure_logging",
+    "earlier_job",
+    "headless_engine",
+    "open_repository",
+    "start_or_resume",
+    "start_or_resume_all",
+]
 
 
 def configure_logging() -> None:
@@ -90,8 +98,56 @@ async def start_or_resume(engine: Engine, request: AddRequest) -> tuple[Job, boo
     job = earlier_job(engine.jobs(), request)
     if job is None:
         return await engine.add(request), False
+    return job, await _continue(engine, job, request)
+
+
+_RequestKey = tuple[str, Path, str | None]
+
+
+def _request_key(request: AddRequest) -> _RequestKey:
+    return (split_userinfo(request.url.strip())[0], Path(request.directory).resolve(), request.filename)
+
+
+async def start_or_resume_all(
+    engine: Engine, requests: Sequence[AddRequest]
+) -> list[tuple[Job | InputError, bool]]:
+    """``start_or_resume`` for a whole list (``wherry get -i``): one pass over the job list to
+    find what earlier runs started, and the new ones added in one transaction.
+
+    Returns, per request in order, its job (or the InputError refusing it) and whether an
+    earlier job was continued. A line given twice is the same download.
+    """
+    earlier: dict[_RequestKey, Job] = {}
+    for job in engine.jobs():
+        key = (job.url, Path(job.directory), job.requested_name)
+        if key not in earlier or job.created_at > earlier[key].created_at:
+            earlier[key] = job
+    results: list[tuple[Job | InputError, bool] | None] = [None] * len(requests)
+    fresh: list[tuple[int, AddRequest]] = []
+    first: dict[_RequestKey, int] = {}
+    repeats: dict[int, int] = {}
+    for index, request in enumerate(requests):
+        key = _request_key(request)
+        found = earlier.get(key)
+        if found is not None:
+            results[index] = (found, await _continue(engine, found, request))
+        elif key in first:
+            repeats[index] = first[key]
+        else:
+            first[key] = index
+            fresh.append((index, request))
+    added = await engine.add_many([request for _, request in fresh])
+    for (index, _), outcome in zip(fresh, added, strict=True):
+        results[index] = (outcome, False)
+    for index, original in repeats.items():
+        results[index] = results[original]
+    return [r for r in results if r is not None]
+
+
+async def _continue(engine: Engine, job: Job, request: AddRequest) -> bool:
+    """Resume an earlier job for the same request; False when its file is simply there."""
     if job.state is JobState.FINISHED and job.target is not None and job.target.exists():
-        return job, False
+        return False
     if job.checksum is None and request.checksum is not None:
         job.checksum, job.checksum_source = request.checksum, "given"
     _, headers, secret = request_credentials(request)
@@ -99,4 +155,4 @@ async def start_or_resume(engine: Engine, request: AddRequest) -> tuple[Job, boo
         # Asked again with a fresh token or cookie: the stored ones are replaced.
         engine.replace_credentials(job.id, headers, secret)
     await engine.resume(job.id)
-    return job, True
+    return True

@@ -18,7 +18,7 @@ from wherry.core.jobs import AddRequest, ChecksumSpec, Job, JobState, Pieces
 from wherry.core.settings import Settings
 from wherry.engine import Engine
 from wherry.engine.proxies import DIRECT, check_proxy_url
-from wherry.headless import configure_logging, headless_engine, open_repository, start_or_resume
+from wherry.headless import configure_logging, headless_engine, open_repository, start_or_resume_all
 
 __all__ = ["build_requests", "by_category", "get"]
 
@@ -166,12 +166,16 @@ def _without_metalinks(args: argparse.Namespace) -> argparse.Namespace:
     return copy
 
 
-async def _start(engine: Engine, request: AddRequest, reporter: Reporter) -> Job:
-    """Resume the job this same command started before, or add a new one."""
-    job, continued = await start_or_resume(engine, request)
-    if continued:
-        reporter.say(f"{job.display_name}: continuing from {job.bytes_done} bytes.")
-    return job
+async def _start_all(
+    engine: Engine, requests: list[AddRequest], reporter: Reporter
+) -> list[Job | InputError]:
+    """Resume the jobs this same command started before, and add the others in one batch."""
+    outcomes = []
+    for outcome, continued in await start_or_resume_all(engine, requests):
+        if continued and isinstance(outcome, Job):
+            reporter.say(f"{outcome.display_name}: continuing from {outcome.bytes_done} bytes.")
+        outcomes.append(outcome)
+    return outcomes
 
 
 async def get(args: argparse.Namespace) -> int:
@@ -207,15 +211,13 @@ async def get(args: argparse.Namespace) -> int:
             settings = settings.with_changes(proxy=proxy)
         async with headless_engine(repository, reporter.event, settings) as engine:
             engine_ref.append(engine)
-            for request in requests:
-                try:
-                    job = await _start(engine, request, reporter)
-                except InputError as error:
-                    hint = " (--overwrite replaces it)" if error.kind is ErrorKind.FILE_EXISTS else ""
-                    _error(error.message + hint)
+            for outcome in await _start_all(engine, requests, reporter):
+                if isinstance(outcome, InputError):
+                    hint = " (--overwrite replaces it)" if outcome.kind is ErrorKind.FILE_EXISTS else ""
+                    _error(outcome.message + hint)
                     status = EXIT_USAGE
-                    continue
-                jobs.append(job)
+                else:
+                    jobs.append(outcome)
             unsubscribe = engine.on_progress(reporter.progress, 0.25 if reporter.tty else 1.0)
             waiting = asyncio.ensure_future(asyncio.gather(*(engine.wait(j.id) for j in jobs)))
             stopping = asyncio.ensure_future(stop.wait())

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
@@ -40,8 +41,10 @@ from wherry.core.settings import Settings
 from wherry.engine.breaker import CircuitBreaker
 from wherry.engine.checksum_lookup import checksum_from_url, find_checksum
 from wherry.engine.credentials import carry_credentials, request_credentials
+from wherry.engine.dir_sync import DirectorySync
 from wherry.engine.fetcher import CHUNK
 from wherry.engine.hosts import HostPool
+from wherry.engine.names import NameIndex, TakenNames
 from wherry.engine.naming import sanitize_filename
 from wherry.engine.partfile import PartFile
 from wherry.engine.probe import probe
@@ -107,6 +110,15 @@ class Engine:
         self._claimed: set[JobId] = set()
         self._waiters: dict[JobId, list[asyncio.Future[Job]]] = {}
         self._sources: dict[JobId, tuple[str, ...]] = {}
+        # Constant cost per job: queued jobs wait in a heap by queue rank (stale entries are
+        # skipped when popped), names are looked up in an index, and positions come from a
+        # counter, so no add, start or finish walks the whole list.
+        self._rank: dict[JobId, int] = {}
+        self._next_rank = 0
+        self._next_position = 0
+        self._ready: list[tuple[int, JobId]] = []
+        self._names = NameIndex()
+        self._folders = DirectorySync()
         self._session: aiohttp.ClientSession | None = None
         self._transport: Transport | None = None
         self._closing = False
@@ -141,6 +153,10 @@ class Engine:
         for job in self.repository.load_jobs():
             self._jobs[job.id] = job
             self._order.append(job.id)
+            self._rank[job.id] = self._next_rank
+            self._next_rank += 1
+            self._next_position = max(self._next_position, job.position + 1)
+            self._names.update(job)
             if self.manage_all and job.state in (JobState.RUNNING, JobState.VERIFYING):
                 # Interrupted by a quit or a crash.
                 job.transition(JobState.QUEUED if s.auto_resume else JobState.PAUSED)
@@ -148,6 +164,7 @@ class Engine:
                 self._note(
                     job, "Wherry was closed during this download; it continues from the last checkpoint."
                 )
+            self._offer(job)
         self._schedule()
 
     async def close(self) -> None:
@@ -174,24 +191,31 @@ class Engine:
     def history(self, job_id: JobId) -> list[tuple[datetime, str]]:
         return self.repository.load_history(job_id)
 
-    def snapshot(self) -> dict[JobId, Progress]:
-        result: dict[JobId, Progress] = {}
-        for job_id in self._order:
-            job = self._jobs[job_id]
-            runner = self._runners.get(job_id)
-            done = job.bytes_done
-            remaining = None if job.total_size is None else job.total_size - done
-            speed = runner.meter.speed() if runner else 0.0
-            eta = runner.meter.eta(remaining) if runner else None
-            result[job_id] = Progress(job_id, job.state, done, job.total_size, speed, eta)
-        return result
+    def snapshot(self, active_only: bool = False) -> dict[JobId, Progress]:
+        """Every job's progress in queue order; ``active_only``: only the transferring ones.
+
+        A poll of a long list asks for the active ones: their number is bounded by
+        ``max_active``, whatever the list holds; the others change only with an event.
+        """
+        ids: Collection[JobId] = list(self._tasks) if active_only else self._order
+        return {job_id: self.progress(job_id) for job_id in ids if job_id in self._jobs}
+
+    def progress(self, job_id: JobId) -> Progress:
+        """One job's bytes, speed and ETA now."""
+        job = self._jobs[job_id]
+        runner = self._runners.get(job_id)
+        done = job.bytes_done
+        remaining = None if job.total_size is None else job.total_size - done
+        speed = runner.meter.speed() if runner else 0.0
+        eta = runner.meter.eta(remaining) if runner else None
+        return Progress(job_id, job.state, done, job.total_size, speed, eta)
 
     def on_progress(self, callback: Callable[[Progress], None], interval: float = 0.5) -> Callable[[], None]:
         """Call ``callback`` with every active job's progress each ``interval``; returns unsubscribe."""
 
         async def poll() -> None:
             while True:
-                for progress in self.snapshot().values():
+                for progress in self.snapshot(active_only=True).values():
                     if progress.state.is_active:
                         try:
                             callback(progress)
@@ -220,7 +244,12 @@ class Engine:
             return self._jobs[job.id]
         if job.id not in self._jobs:
             self._order.append(job.id)
+            self._rank[job.id] = self._next_rank
+            self._next_rank += 1
+            self._next_position = max(self._next_position, job.position + 1)
         self._jobs[job.id] = job
+        self._names.update(job)
+        self._offer(job)
         return job
 
     def subscribe(self, listener: EventSink) -> Callable[[], None]:
@@ -245,6 +274,35 @@ class Engine:
     # ---- commands ----------------------------------------------------------------------------
 
     async def add(self, request: AddRequest) -> Job:
+        job = await self._new_job(request)
+        self.repository.save_job(job)
+        self._admit([job])
+        return job
+
+    async def add_many(self, requests: Sequence[AddRequest]) -> list[Job | InputError]:
+        """Add a list at once: the valid requests are stored in one transaction.
+
+        Returns, for each request in order, its new job or the InputError saying why it was
+        refused; one bad line does not stop the others.
+        """
+        results: list[Job | InputError] = []
+        jobs: list[Job] = []
+        planned: set[Path] = set()  # names insisted on earlier in the same list
+        for request in requests:
+            try:
+                job = await self._new_job(request, planned)
+            except InputError as error:
+                results.append(error)
+                continue
+            if job.target is not None:
+                planned.add(job.target)
+            jobs.append(job)
+            results.append(job)
+        self.repository.save_jobs(jobs)
+        self._admit(jobs)
+        return results
+
+    async def _new_job(self, request: AddRequest, planned: Collection[Path] = ()) -> Job:
         url, headers, secret = request_credentials(request)
         url = validate_url(url)
         mirrors = [Mirror(validate_url(m), priority) for priority, m in enumerate(request.mirrors, 1)]
@@ -258,6 +316,10 @@ class Engine:
         if name is not None:
             if sanitize_filename(name) != name:
                 raise InputError(ErrorKind.BAD_INPUT, f"“{name}” cannot be used as a file name.")
+            if directory / name in planned:
+                raise InputError(
+                    ErrorKind.FILE_EXISTS, f"Another download is already saving to {directory / name}."
+                )
             self._check_target(directory / name, request.overwrite)
         if request.job_id is not None and request.job_id in self._jobs:
             raise InputError(ErrorKind.BAD_INPUT, "Another download already has this id.")
@@ -275,25 +337,38 @@ class Engine:
             secret_headers=secret,
             host_headers=request.host_headers,
             checksum_source=request.checksum_source or ("given" if request.checksum else None),
-            connections=max(1, min(request.connections or self.settings.connections, MAX_CONNECTIONS)),
-            position=max((j.position for j in self._jobs.values()), default=-1) + 1,
+            connections=self._connections_for(request),
+            position=self._next_position,
             state=JobState.PAUSED if request.start_paused else JobState.QUEUED,
         )
+        self._next_position += 1
         if job.checksum is None and request.checksum_url:
             assert self._transport is not None
             found = await checksum_from_url(self._transport, job, request.checksum_url)
             job.checksum, job.checksum_source = found
-        self.repository.save_job(job)
-        self._jobs[job.id] = job
-        self._order.append(job.id)
-        self._claimed.add(job.id)
-        self._emit(JobAdded(job.id))
-        self._schedule()
         return job
 
+    def _connections_for(self, request: AddRequest) -> int:
+        return max(1, min(request.connections or self.settings.connections, MAX_CONNECTIONS))
+
+    def _admit(self, jobs: Sequence[Job]) -> None:
+        """Jobs just stored: hold them, announce them, and start what may start."""
+        for job in jobs:
+            self._jobs[job.id] = job
+            self._order.append(job.id)
+            self._rank[job.id] = self._next_rank
+            self._next_rank += 1
+            self._claimed.add(job.id)
+            self._names.update(job)
+            self._offer(job)
+        for job in jobs:
+            self._emit(JobAdded(job.id))
+        self._schedule()
+
     def _check_target(self, target: Path, overwrite: bool) -> None:
-        for other in self._jobs.values():
-            if other.target == target and other.state not in (JobState.CANCELLED, JobState.FINISHED):
+        for other_id in self._names.holders(str(target.parent), target.name):
+            other = self._jobs.get(other_id)
+            if other is not None and other.state not in (JobState.CANCELLED, JobState.FINISHED):
                 raise InputError(ErrorKind.FILE_EXISTS, f"Another download is already saving to {target}.")
         if target.is_dir():
             raise InputError(ErrorKind.FILE_EXISTS, f"{target} is a folder.")
@@ -314,6 +389,7 @@ class Engine:
         job = self._jobs[job_id]
         self._claimed.add(job_id)
         if job_id in self._tasks or job.state is JobState.QUEUED:
+            self._offer(job)
             self._schedule()
             return
         if job.state is JobState.FINISHED:
@@ -349,6 +425,8 @@ class Engine:
         self.repository.delete_job(job_id)
         del self._jobs[job_id]
         self._order.remove(job_id)
+        self._rank.pop(job_id, None)
+        self._names.discard(job_id)
         self._claimed.discard(job_id)
         self._emit(JobRemoved(job_id))
         self._wake(job)
@@ -470,9 +548,15 @@ class Engine:
         moved: dict[JobId, int] = {}
         for position, other_id in enumerate(self._order):
             other = self._jobs[other_id]
+            self._rank[other_id] = position
             if other.position != position:
                 other.position = moved[other_id] = position
+        self._next_rank = len(self._order)
+        self._next_position = max(self._next_position, len(self._order))
         self.repository.save_positions(moved)
+        # Ranks changed: rebuild the waiting heap from the jobs that can still start.
+        self._ready = [(self._rank[i], i) for _, i in self._ready if self._startable(i)]
+        heapq.heapify(self._ready)
         self._emit(JobChanged(job_id, "order"))
         self._schedule()
 
@@ -513,16 +597,28 @@ class Engine:
 
     # ---- running -----------------------------------------------------------------------------
 
+    def _offer(self, job: Job) -> None:
+        """Put a queued job among those waiting for a slot (no-op for any other job)."""
+        if self._startable(job.id):
+            heapq.heappush(self._ready, (self._rank[job.id], job.id))
+
+    def _startable(self, job_id: JobId) -> bool:
+        job = self._jobs.get(job_id)
+        return (
+            job is not None
+            and job.state is JobState.QUEUED
+            and job_id not in self._tasks
+            and (self.manage_all or job_id in self._claimed)
+        )
+
     def _schedule(self) -> None:
         if self._closing or self._session is None:
             return
-        for job_id in self._order:
-            if len(self._tasks) >= self.settings.max_active:
-                break
-            job = self._jobs[job_id]
-            eligible = self.manage_all or job_id in self._claimed
-            if job.state is JobState.QUEUED and job_id not in self._tasks and eligible:
-                self._launch(job)
+        while self._ready and len(self._tasks) < self.settings.max_active:
+            rank, job_id = heapq.heappop(self._ready)
+            # An entry goes stale when its job started, left the queue or moved; skip those.
+            if self._rank.get(job_id) == rank and self._startable(job_id):
+                self._launch(self._jobs[job_id])
 
     def _context(self) -> RunContext:
         assert self._session is not None
@@ -541,6 +637,7 @@ class Engine:
             retrying=self._retrying,
             verifying=self._verifying,
             note=self._note,
+            folders=self._folders,
         )
 
     def _launch(self, job: Job) -> None:
@@ -585,6 +682,8 @@ class Engine:
         self._tasks.pop(job.id, None)
         self._runners.pop(job.id, None)
         self._wake(job)
+        if job.id in self._jobs:
+            self._offer(job)
         self._schedule()
 
     def _stopped(self, job: Job) -> None:
@@ -622,7 +721,10 @@ class Engine:
     def _transition(self, job: Job, state: JobState, event: Event) -> None:
         job.transition(state)
         self.repository.save_job(job)
+        self._names.update(job)
         self._emit(event)
+        if state is JobState.QUEUED:
+            self._offer(job)
 
     def _reset(self, job: Job, reason: str) -> None:
         self._discard_part(job)
@@ -658,6 +760,7 @@ class Engine:
 
     def _changed(self, job: Job, what: str) -> None:
         self.repository.save_job(job)
+        self._names.update(job)
         self._emit(JobChanged(job.id, what))
 
     def _retrying(self, job: Job, error: WherryError, attempt: int, delay: float) -> None:
@@ -667,15 +770,9 @@ class Engine:
     def _verifying(self, job: Job) -> None:
         self._transition(job, JobState.VERIFYING, JobVerifying(job.id))
 
-    def _taken_names(self, job: Job) -> set[str]:
-        return {
-            other.filename
-            for other in self._jobs.values()
-            if other.id != job.id
-            and other.directory == job.directory
-            and other.filename
-            and other.state is not JobState.CANCELLED
-        }
+    def _taken_names(self, job: Job) -> TakenNames:
+        self._names.update(job)
+        return TakenNames(self._names, job, self._jobs.get)
 
 
 def _same_validator(job: Job, etag: str | None, last_modified: str | None) -> bool:

@@ -19,7 +19,7 @@ try:
 except ImportError:  # Windows: no advisory locks; two writers are prevented by the store alone
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["PartFile", "finalize"]
+__all__ = ["PartFile", "finalize", "sync_directory"]
 
 _sync = getattr(os, "fdatasync", os.fsync)  # macOS has no fdatasync
 
@@ -128,7 +128,7 @@ class PartFile:
             os.close(fd)  # also drops the flock
 
 
-def _sync_directory(directory: Path) -> None:
+def sync_directory(directory: Path) -> None:
     # The rename itself is durable only once the directory entry is on disk.
     with contextlib.suppress(OSError):
         fd = os.open(directory, os.O_RDONLY)
@@ -138,8 +138,11 @@ def _sync_directory(directory: Path) -> None:
             os.close(fd)
 
 
-def finalize(part: Path, target: Path, overwrite: bool) -> None:
+def finalize(part: Path, target: Path, overwrite: bool, sync_folder: bool = True) -> None:
     """Move a complete, synced ``part`` to ``target`` atomically.
+
+    ``sync_folder`` False leaves the directory fsync to the caller (``DirectorySync``, which
+    shares one among many renames); the new name is durable only after it.
 
     Without ``overwrite`` an existing target is never replaced: a hard link fails if the name
     exists, so a file that appeared meanwhile is left alone (FileExistsError).
@@ -160,4 +163,5 @@ def finalize(part: Path, target: Path, overwrite: bool) -> None:
             os.rename(part, target)
         else:
             os.unlink(part)
-    _sync_directory(target.parent)
+    if sync_folder:
+        sync_directory(target.parent)

@@ -16,6 +16,7 @@ import shutil
 import statistics
 import time
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from wherry.core.ports import Hasher, JobRepository, LocalCopies, Verifier
 from wherry.core.settings import Settings
 from wherry.engine.checkpoint import Checkpointer
 from wherry.engine.digests import digests_disagree
+from wherry.engine.dir_sync import DirectorySync
 from wherry.engine.fetcher import CHUNK, Fetcher, RestartNeeded
 from wherry.engine.hosts import HostPool
 from wherry.engine.http_errors import translate_disk_error
@@ -91,11 +93,12 @@ class RunContext:
     hosts: HostPool
     bucket: TokenBucket  # the global speed limit
     copies: LocalCopies | None  # finds a file already on disk with the job's digest
-    taken_names: Callable[[Job], set[str]]
+    taken_names: Callable[[Job], AbstractSet[str]]  # names other jobs hold in its folder
     changed: Callable[[Job, str], None]  # save the job and tell listeners
     retrying: Callable[[Job, WherryError, int, float], None]
     verifying: Callable[[Job], None]
     note: Callable[[Job, str], None]  # a line in the job's history
+    folders: DirectorySync | None = None  # shares directory fsyncs among jobs finishing together
 
 
 @dataclass(eq=False)
@@ -554,16 +557,20 @@ class Runner:
                     f"but {job.checksum.hexdigest} was expected; the file was not kept as finished.",
                 )
         part.close()
-        self.rename()
+        folders = self.ctx.folders
+        self.rename(sync_folder=folders is None)
+        if folders is not None:
+            # The engine records FINISHED only after this: the new name is on disk by then.
+            await folders.sync(Path(job.directory))
 
-    def rename(self) -> None:
+    def rename(self, sync_folder: bool = True) -> None:
         job = self.job
         part, target = job.part_path, job.target
         assert part is not None
         assert target is not None
         for _ in range(100):
             try:
-                finalize(part, target, job.overwrite)
+                finalize(part, target, job.overwrite, sync_folder)
                 return
             except FileExistsError as exc:
                 if job.requested_name:

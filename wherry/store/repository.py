@@ -209,7 +209,8 @@ class SqliteRepository:
         # Upsert by position in the list and drop the surplus: the same statements serve an
         # unchanged set (only ``done`` moves), a re-split one and a shrunken one.
         rows = [(job.id, i, s.start, s.end, s.done) for i, s in enumerate(job.segments)]
-        for batch in chunked(rows, _CHUNK):
+        for first in range(0, len(rows), _CHUNK):
+            batch = rows[first : first + _CHUNK]
             conn.execute(_segment_upsert(len(batch)), [v for row in batch for v in row])
         conn.execute(_SEGMENT_TRIM, (job.id, len(rows)))
 
