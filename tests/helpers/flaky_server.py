@@ -104,6 +104,9 @@ class FaultPlan:
 
     drip_rate: float | None = None
     """Bytes per second, sent in small pieces every 50 ms."""
+    total_rate: float | None = None
+    """Bytes per second for all responses of this path together: a shared bottleneck behind the
+    per-connection `drip_rate`, so more connections help only until it is full."""
 
     ignore_range: bool = False
     """Answer a ranged GET with 200 and the whole body."""
@@ -191,6 +194,8 @@ class Recorded:
     """"pending", "complete", "dropped", "stalled", "cut_short", "client_gone" or "stopped"."""
     at: float = 0.0
     """When the request arrived, on the `time.monotonic()` clock (shared with the test process)."""
+    peer_port: int | None = None
+    """The client's port: requests with the same one came over the same (kept-alive) connection."""
 
     @property
     def range(self) -> str | None:
@@ -215,6 +220,7 @@ class _Entry:
     bytes_sent: int = 0
     outcome: str = "pending"
     at: float = field(default_factory=time.monotonic)
+    peer_port: int | None = None
 
     def freeze(self) -> Recorded:
         return Recorded(
@@ -226,6 +232,7 @@ class _Entry:
             self.bytes_sent,
             self.outcome,
             self.at,
+            self.peer_port,
         )
 
 
@@ -246,6 +253,9 @@ class _Resource:
     gates_reached: int = 0
     gates_released: int = 0
     gate_waiters: list[tuple[int, asyncio.Future[None]]] = field(default_factory=list)
+    link_due: float = 0.0  # loop time the shared `total_rate` link is next free
+    in_flight: int = 0  # GET bodies being sent right now
+    peak_in_flight: int = 0
 
 
 def parse_range(value: str, length: int) -> tuple[int, int] | Literal["unsatisfiable"] | None:
@@ -508,6 +518,18 @@ class FlakyServer:
         if loop is not None:
             loop.call_soon_threadsafe(self._wake_gates)
 
+    def in_flight(self, path: str) -> int:
+        """GET responses of `path` whose body is being sent right now (connections in use)."""
+        with self._cond:
+            res = self._resources.get(path)
+            return res.in_flight if res is not None else 0
+
+    def peak_in_flight(self, path: str) -> int:
+        """The most GET bodies of `path` that were being sent at the same moment."""
+        with self._cond:
+            res = self._resources.get(path)
+            return res.peak_in_flight if res is not None else 0
+
     def _sent_locked(self, path: str) -> int:
         res = self._resources.get(path)
         return res.sent if res is not None else 0
@@ -517,6 +539,8 @@ class FlakyServer:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         headers = CIMultiDictProxy(CIMultiDict(request.headers))
         entry = _Entry(request.method, request.path, request.query_string, headers)
+        peer = request.transport.get_extra_info("peername") if request.transport is not None else None
+        entry.peer_port = peer[1] if peer else None
         with self._cond:
             self._log.append(entry)
             self._cond.notify_all()
@@ -743,13 +767,22 @@ class FlakyServer:
             # No "Connection: close" to warn the client: a real failure is not announced.
             close=False,
         )
-        if gate_index is not None:
-            assert plan.gate_after is not None
-            await self._send(out, entry, res, payload, 0, plan.gate_after, plan.drip_rate, None)
-            await self._wait_gate(res, gate_index)
-            await self._send(out, entry, res, payload, plan.gate_after, end, plan.drip_rate, final)
-        else:
-            await self._send(out, entry, res, payload, 0, end, plan.drip_rate, final)
+        with self._cond:
+            res.in_flight += 1
+            res.peak_in_flight = max(res.peak_in_flight, res.in_flight)
+            self._cond.notify_all()
+        try:
+            if gate_index is not None:
+                assert plan.gate_after is not None
+                await self._send(out, entry, res, payload, 0, plan.gate_after, plan.drip_rate, None)
+                await self._wait_gate(res, gate_index)
+                await self._send(out, entry, res, payload, plan.gate_after, end, plan.drip_rate, final)
+            else:
+                await self._send(out, entry, res, payload, 0, end, plan.drip_rate, final)
+        finally:
+            with self._cond:
+                res.in_flight -= 1
+                self._cond.notify_all()
         if ending == "stalled":
             await self._stall(plan.stall_timeout)
         if ending == "complete":
@@ -781,6 +814,13 @@ class FlakyServer:
         pos = start
         while pos < end:
             chunk = view[pos : min(pos + piece, end)]
+            total_rate = res.plan.total_rate
+            if total_rate:
+                # The shared link carries one chunk after another, whoever sends them: wait for
+                # this chunk's turn on it.
+                turn = max(res.link_due, loop.time())
+                res.link_due = turn + len(chunk) / total_rate
+                await asyncio.sleep(max(0.0, turn - loop.time()))
             pos += len(chunk)
             self._count(entry, res, len(chunk), final if pos == end else None)
             try:

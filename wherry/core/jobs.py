@@ -186,7 +186,7 @@ class Job:
     filename: str | None = None  # the final name, once decided
     requested_name: str | None = None  # a name the user insisted on (``-o``)
     overwrite: bool = False
-    connections: int = 1
+    connections: int = 1  # 0: adapt to the link, up to the per-host cap
     speed_limit: int = 0  # bytes per second for this job alone; 0 is unlimited
     position: int = 0  # order in the queue; lower starts first
     total_size: int | None = None

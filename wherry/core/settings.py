@@ -15,6 +15,9 @@ class Settings:
     download_dir: str = ""  # empty: the platform's Downloads folder
     max_active: int = 3
     connections: int = 8
+    # On: a download without its own number of connections opens more while each step adds
+    # throughput, up to max_connections_per_host. Off: every download uses ``connections``.
+    adaptive_connections: bool = True
     max_connections_per_host: int = 16
     min_split_size: int = 1024 * 1024
     speed_limit: int = 0  # bytes per second for all jobs together; 0 is unlimited

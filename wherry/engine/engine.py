@@ -50,7 +50,7 @@ from wherry.engine.partfile import PartFile
 from wherry.engine.probe import probe
 from wherry.engine.proxies import ProxyChooser
 from wherry.engine.ratelimit import TokenBucket
-from wherry.engine.runner import MAX_CONNECTIONS, RunContext, Runner
+from wherry.engine.runner import AUTO_CONNECTIONS, MAX_CONNECTIONS, RunContext, Runner
 from wherry.engine.sizes import human_size
 from wherry.engine.transport import Transport
 
@@ -349,7 +349,12 @@ class Engine:
         return job
 
     def _connections_for(self, request: AddRequest) -> int:
-        return max(1, min(request.connections or self.settings.connections, MAX_CONNECTIONS))
+        """The job's own number of connections, a hard cap; 0 lets it adapt to the link."""
+        if request.connections:
+            return max(1, min(request.connections, MAX_CONNECTIONS))
+        if self.settings.adaptive_connections:
+            return AUTO_CONNECTIONS
+        return max(1, min(self.settings.connections, MAX_CONNECTIONS))
 
     def _admit(self, jobs: Sequence[Job]) -> None:
         """Jobs just stored: hold them, announce them, and start what may start."""

@@ -89,7 +89,7 @@ class Sources:
                 key=lambda url: (url in self._suspects, -self._score(url), self._open.get(url, 0)),
             )
             for url in ranked:
-                if self.hosts.try_acquire(host_of(url)):
+                if self.hosts.try_acquire(host_of(url), self):
                     self._open[url] = self._open.get(url, 0) + 1
                     return url
             parked = [self.hosts.breaker.retry_in(host_of(url)) for url in candidates]
@@ -101,7 +101,41 @@ class Sources:
 
     def release(self, url: str) -> None:
         self._open[url] -= 1
-        self.hosts.release(host_of(url))
+        self.hosts.release(host_of(url), self)
+
+    def want(self, count: int) -> None:
+        """Tell the host pool how many connections this job would like on each of its hosts."""
+        for url in self.candidates():
+            self.hosts.want(host_of(url), self, count)
+
+    def excess(self) -> dict[str, int]:
+        """Per host, the connections held beyond this job's fair share while another is short."""
+        found: dict[str, int] = {}
+        for url in self.candidates():
+            host = host_of(url)
+            extra = self.hosts.excess(host, self)
+            if extra:
+                found[host] = extra
+        return found
+
+    def room(self) -> bool:
+        """Could one more connection start now, on some usable source, within the fair share?"""
+        for url in self.candidates():
+            host = host_of(url)
+            if self.hosts.usable(host) and self.hosts.held(host, self) < self.hosts.share(host, self):
+                return True
+        return False
+
+    def can_grow(self) -> bool:
+        """Would a host of this job grant it more connections than it holds, if it asked?"""
+        return any(
+            self.hosts.usable(host_of(url)) and self.hosts.could_grow(host_of(url), self)
+            for url in self.candidates()
+        )
+
+    def close(self) -> None:
+        """The job's transfers are over: its wants stop counting against other jobs."""
+        self.hosts.leave(self)
 
     def retryable_failed(
         self, url: str, error: RetryableError, progressed: bool, cut_at: int | None = None

@@ -3,7 +3,10 @@
 Each connection (a ``Worker``) takes an unfinished segment nobody holds, or splits the largest
 remaining one, and fetches it from the best available source, retrying on its own. The first
 answer of a fresh download is the probe: once it shows the size and range support, the other
-connections start. A connection far slower than its peers is replaced. The runner raises
+connections start. A watch replaces a connection far slower than its peers, grows the number
+of connections of a job left to the default while that adds throughput, and gives
+connections back when another job on the same host is short of its fair share (the
+decisions are in ``connections.py``). The runner raises
 JobError when the job must stop (the engine decides whether that pauses or fails it) and returns
 normally when the file sits complete at its final path.
 """
@@ -13,11 +16,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
-import statistics
 import time
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
@@ -34,6 +36,16 @@ from wherry.core.jobs import Job, JobState, Segment
 from wherry.core.ports import Hasher, JobRepository, LocalCopies, Verifier
 from wherry.core.settings import Settings
 from wherry.engine.checkpoint import Checkpointer
+from wherry.engine.connections import (
+    IDLE_RECHECK,
+    SLOW_GRACE,
+    Growth,
+    Worker,
+    claim,
+    more_work_may_come,
+    slow_workers,
+    worth_splitting,
+)
 from wherry.engine.digests import digests_disagree
 from wherry.engine.dir_sync import DirectorySync
 from wherry.engine.fetcher import CHUNK, Fetcher, RestartNeeded
@@ -44,13 +56,7 @@ from wherry.engine.naming import sanitize_filename, unique_name
 from wherry.engine.on_disk import renamed_before_a_crash, reuse_copy
 from wherry.engine.partfile import PartFile, finalize
 from wherry.engine.pieces import PieceChecker
-from wherry.engine.planner import (
-    carve,
-    claimable,
-    contiguous_prefix,
-    split_evenly,
-    split_largest,
-)
+from wherry.engine.planner import carve, contiguous_prefix, split_evenly
 from wherry.engine.prefix_hash import PrefixHasher
 from wherry.engine.probe import RemoteFile, url_filename
 from wherry.engine.published import adopt_published, hash_prefix, new_hasher
@@ -60,23 +66,26 @@ from wherry.engine.sizes import human_size
 from wherry.engine.stats import SpeedMeter
 from wherry.engine.transport import Transport
 
-__all__ = ["MAX_CONNECTIONS", "RunContext", "Runner", "Worker"]
+__all__ = [
+    "AUTO_CONNECTIONS",
+    "MAX_CONNECTIONS",
+    "RunContext",
+    "Runner",
+    "Worker",
+]  # Worker lives in connections.py
 
 log = logging.getLogger(__name__)
 
 MAX_CONNECTIONS = 32
+# Job.connections of a job that adapts its connections to the link (Settings.adaptive_connections).
+AUTO_CONNECTIONS = 0
 # A file that changes on every request would restart forever; past this, give up and say so.
 MAX_RESTARTS = 5
 # The same for a server that keeps breaking off in ways that cannot be continued.
 MAX_RESTARTS_ANY = 20
-# A connection is judged slow only after a grace period (at most this long), and only against a
-# source or peer at least ten times faster.
-SLOW_GRACE = 5.0
-SLOW_RATIO = 0.1
-# A piece is taken from a running connection only if that connection needs longer than this
-# (and has been running at least this long); idle connections look for such pieces this often.
-STEAL_MIN_ETA = 1.0
-IDLE_RECHECK = 0.25
+# How often the watch looks at the connections (growth, fair share); the slow check keeps
+# its own, slower pace.
+WATCH_TICK = 0.25
 # With a checksum, connections take pieces of up to this size in file order (see _ordered).
 ORDERED_PIECE = 8 * 1024 * 1024
 
@@ -99,21 +108,6 @@ class RunContext:
     verifying: Callable[[Job], None]
     note: Callable[[Job, str], None]  # a line in the job's history
     folders: DirectorySync | None = None  # shares directory fsyncs among jobs finishing together
-
-
-@dataclass(eq=False)
-class Worker:
-    """One connection's state, read by the slow-connection watcher."""
-
-    index: int
-    meter: SpeedMeter = field(default_factory=lambda: SpeedMeter(window=3.0))
-    segment: Segment | None = None
-    task: asyncio.Task[None] | None = None
-    started: float = 0.0
-    received: int = 0
-    replaced: bool = False
-    url: str | None = None
-    answered: bool = False  # the current request got the file's bytes started (a 200 or 206)
 
 
 class Runner:
@@ -142,6 +136,14 @@ class Runner:
         self._group: asyncio.TaskGroup | None = None
         self._primary_digest: str | None = None
         self.sources = Sources(job, self._policy(), ctx.hosts)
+        self.received = 0  # bytes taken in by this run, for the growth measure
+        # A job left to the default (connections 0) adapts to the link; a number is a hard cap.
+        self.growth: Growth | None = None
+        if job.connections <= AUTO_CONNECTIONS:
+            ceiling = min(ctx.settings.max_connections_per_host, MAX_CONNECTIONS)
+            self.growth = Growth(ceiling)
+        self.peak_connections = 0  # the most connections transferring at once, for the log
+        self._split_ready = False
 
     # ---- lifecycle ---------------------------------------------------------------------------
 
@@ -174,6 +176,15 @@ class Runner:
         await self.restart("Starting again after the checksum mismatch.", changed=False)  # saves, tells
 
     async def _close(self) -> None:
+        self.sources.close()
+        if self.growth is not None and self.growth.steps:
+            log.info(
+                "job %s: connections %s (count, bytes/s per stage); settled on %d, at most %d at once",
+                self.job.id,
+                [(n, round(rate)) for n, rate in self.growth.steps],
+                self.growth.target,
+                self.peak_connections,
+            )
         await self.pieces.cancel()
         try:
             if self.hash is not None:
@@ -188,6 +199,9 @@ class Runner:
         return RetryPolicy(s.retry_base_delay, s.retry_max_delay, s.retry_max_tries, s.retry_max_seconds)
 
     def connections(self) -> int:
+        """Connections this job should have now: its own number, or what growth has reached."""
+        if self.growth is not None:
+            return self.growth.target
         return max(1, min(self.job.connections, MAX_CONNECTIONS))
 
     # ---- connections -------------------------------------------------------------------------
@@ -229,12 +243,14 @@ class Runner:
         job = self.job
         known = job.total_size is not None and job.accept_ranges
         self.workers, self._tasks, self._busy = [], [], set()
+        self._split_ready = known
+        self.sources.want(self.connections())
         try:
             async with asyncio.TaskGroup() as group:
                 self._group = group
                 for _ in range(self.connections() if known else 1):
                     self._spawn()
-                group.create_task(self._watch_slow(), name=f"slow-watch-{job.id}")
+                group.create_task(self._watch(), name=f"watch-{job.id}")
         except BaseExceptionGroup as errors:
             raise _most_serious(errors) from None
         finally:
@@ -262,36 +278,21 @@ class Runner:
         return max(min(ORDERED_PIECE, share), self.ctx.settings.min_split_size)
 
     def _claim(self) -> Segment | None:
-        segments = self.job.segments
-        index = claimable(segments, self._busy)
-        if index is not None and self._ordered():
-            carve(segments, index, self._piece(), self.ctx.settings.min_split_size)
-        if index is None and self.job.accept_ranges and self.job.total_size:
-            index = split_largest(segments, self.ctx.settings.min_split_size, self._worth_splitting)
-        if index is None:
-            return None
-        segment = segments[index]
-        self._busy.add(id(segment))
-        return segment
-
-    def _worth_splitting(self, segment: Segment) -> bool:
-        """Not while its connection is just starting or will finish within a moment: cutting its
-        request would throw away the bytes already on their way, for no time gained."""
-        for worker in self.workers:
-            if worker.segment is segment:
-                if time.monotonic() - worker.started < STEAL_MIN_ETA:
-                    return False
-                eta = worker.meter.eta(segment.remaining)
-                return eta is None or eta > STEAL_MIN_ETA
-        return True
+        job, min_split = self.job, self.ctx.settings.min_split_size
+        return claim(
+            job.segments,
+            self._busy,
+            piece=self._piece() if self._ordered() else None,
+            min_split=min_split,
+            can_split=job.accept_ranges and bool(job.total_size),
+            worth=lambda segment: worth_splitting(self.workers, segment, time.monotonic()),
+        )
 
     def _more_work_may_come(self) -> bool:
-        """Could an idle connection still get a piece, once a running one shows it is slow?"""
-        split = 2 * self.ctx.settings.min_split_size
-        return self.job.accept_ranges and any((s.remaining or 0) >= split for s in self.job.segments)
+        return more_work_may_come(self.job.segments, self.job.accept_ranges, self.ctx.settings.min_split_size)
 
     async def _work(self, worker: Worker) -> None:
-        while True:
+        while not worker.retired:
             segment = self._claim()
             if segment is None:
                 if not self._more_work_may_come():
@@ -309,6 +310,9 @@ class Runner:
     async def _fill(self, worker: Worker, segment: Segment) -> None:
         while not segment.complete:
             url = await self.sources.acquire()
+            if worker.retired:
+                self.sources.release(url)
+                return
             before = max(segment.position, self.reached.get(segment.start, 0))
             worker.replaced, worker.started, worker.url = False, time.monotonic(), url
             worker.meter.reset()
@@ -320,6 +324,8 @@ class Runner:
                     await worker.task
                 except asyncio.CancelledError:
                     current = asyncio.current_task()
+                    if worker.retired and current is not None and not current.cancelling():
+                        return  # the segment goes back to the others, bytes so far kept
                     if worker.replaced and current is not None and not current.cancelling():
                         self.ctx.note(self.job, f"A slow connection to {host_of(url)} was replaced.")
                         continue
@@ -347,32 +353,56 @@ class Runner:
             finally:
                 self.sources.release(url)
 
-    async def _watch_slow(self) -> None:
-        """Replace a connection running far slower than its peers or than another source has run.
-
-        Comparing with peers alone is not enough: once the fast connections have nothing left
-        to take, a lone slow one would hold the tail of the file for as long as it likes.
-        """
+    async def _watch(self) -> None:
+        """Replace slow connections, grow or give back connections, until the transfers end."""
         grace = min(SLOW_GRACE, 2 * self.ctx.settings.stall_timeout)
+        slow_every = min(1.0, grace / 2)
+        next_slow = time.monotonic() + slow_every
         while any(not task.done() for task in self._tasks):
             # Wake at once when the connections are done, so no download waits on this watch.
-            await asyncio.wait(list(self._tasks), timeout=min(1.0, grace / 2))
+            await asyncio.wait(list(self._tasks), timeout=min(WATCH_TICK, slow_every))
             now = time.monotonic()
-            active = [w for w in self.workers if w.task is not None and not w.task.done()]
-            for worker in active:
-                others = [w.meter.speed() for w in active if w is not worker]
-                reference = max(
-                    statistics.median(others) if others else 0.0, self.sources.best_speed(worker.url)
-                )
-                left = worker.segment.remaining if worker.segment else 0
-                if (
-                    now - worker.started > grace
-                    and (left or 0) > self.ctx.settings.min_split_size // 4
-                    and worker.meter.speed() < SLOW_RATIO * reference
-                    and worker.task is not None
-                ):
-                    worker.replaced = True
-                    worker.task.cancel()
+            if now >= next_slow:
+                next_slow = now + slow_every
+                min_split = self.ctx.settings.min_split_size
+                for worker in slow_workers(self.workers, now, grace, min_split, self.sources.best_speed):
+                    if worker.task is not None:
+                        worker.replaced = True
+                        worker.task.cancel()
+            self._adjust(now)
+
+    def _adjust(self, now: float) -> None:
+        """Match the live connections to what growth wants and the fair share allows."""
+        live = [w for w in self.workers if not w.retired and w not in self._finished_workers()]
+        transferring = sum(1 for w in live if w.transferring)
+        receiving = sum(1 for w in live if w.receiving)
+        self.peak_connections = max(self.peak_connections, transferring)
+        if self.growth is not None and self._split_ready:
+            before = self.growth.target
+            target = self.growth.observe(now, self.received, receiving, self.sources.can_grow())
+            if target != before:
+                self.sources.want(target)
+        for host, extra in self.sources.excess().items():
+            # Another job on this host is short of its share: give back the newest ones.
+            on_host = [w for w in live if w.transferring and w.url is not None and host_of(w.url) == host]
+            for worker in on_host[::-1][:extra]:
+                self._retire(worker)
+                live.remove(worker)
+        wanted = self.connections()
+        if len(live) > wanted:
+            for worker in live[wanted:]:
+                self._retire(worker)
+        elif self._split_ready and len(live) < wanted and self._more_work_may_come() and self.sources.room():
+            for _ in range(wanted - len(live)):
+                self._spawn()
+
+    def _finished_workers(self) -> set[Worker]:
+        return {w for w, t in zip(self.workers, self._tasks, strict=True) if t.done()}
+
+    def _retire(self, worker: Worker) -> None:
+        worker.retired = True
+        if worker.task is not None:
+            worker.task.cancel()
 
     # ---- what the fetcher reports ------------------------------------------------------------
 
@@ -394,6 +424,7 @@ class Runner:
                 added = bool(split_evenly(self.job.segments, 0, self.connections(), min_split))
             for _ in range(self.connections() - 1 if added else 0):
                 self._spawn()
+            self._split_ready = True
         self.ctx.changed(self.job, "probed")
 
     def check_mirror(self, remote: RemoteFile, url: str) -> None:
@@ -416,6 +447,7 @@ class Runner:
 
     def absorbed(self, worker: Worker, url: str, offset: int, chunk: bytes) -> None:
         size = len(chunk)
+        self.received += size
         self.suppliers.add(url)
         self.meter.add(size)
         worker.meter.add(size)

@@ -1,0 +1,88 @@
+"""Connections adapt to the link, obey the user's number, share a host fairly, and are reused."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.engine.conftest import Harness, payload
+from tests.helpers.flaky_server import FaultPlan, FlakyServer
+
+KIB = 1024
+MIB = 1024 * KIB
+# Small splits, so a few MiB make enough segments for sixteen connections.
+SPLIT = {"min_split_size": 64 * KIB, "max_connections_per_host": 16}
+
+
+async def test_adaptive_growth_stops_when_more_connections_add_no_throughput(
+    harness: Harness, flaky_server: FlakyServer
+) -> None:
+    data = payload(3 * MIB)
+    # Each connection may carry 200 KB/s, but the line behind them only 800 KB/s: four fill it.
+    url = flaky_server.add("/full.bin", data, plan=FaultPlan(drip_rate=200_000, total_rate=800_000))
+    await harness.open(**SPLIT)
+    job = await harness.download(url, timeout=60)
+    assert job.state.value == "finished"
+    assert job.target is not None and job.target.read_bytes() == data
+    peak = flaky_server.peak_in_flight("/full.bin")
+    assert 4 < peak <= 8, f"grew to {peak} connections"
+
+
+async def test_adaptive_growth_keeps_adding_while_each_connection_adds_throughput(
+    harness: Harness, flaky_server: FlakyServer
+) -> None:
+    data = payload(6 * MIB)
+    # Only each connection is slow (a lossy, distant line): more of them is faster, up to the cap.
+    url = flaky_server.add("/slow.bin", data, plan=FaultPlan(drip_rate=200_000))
+    await harness.open(**SPLIT)
+    job = await harness.download(url, timeout=60)
+    assert job.target is not None and job.target.read_bytes() == data
+    assert flaky_server.peak_in_flight("/slow.bin") == 16
+
+
+async def test_an_explicit_number_of_connections_is_a_hard_cap(
+    harness: Harness, flaky_server: FlakyServer
+) -> None:
+    data = payload(1 * MIB)
+    url = flaky_server.add("/capped.bin", data, plan=FaultPlan(drip_rate=200_000))
+    await harness.open(**SPLIT)
+    job = await harness.download(url, timeout=60, connections=3)
+    assert job.target is not None and job.target.read_bytes() == data
+    assert job.connections == 3
+    assert flaky_server.peak_in_flight("/capped.bin") == 3
+
+
+async def test_jobs_on_one_host_share_its_connections_fairly(
+    harness: Harness, flaky_server: FlakyServer
+) -> None:
+    plan = FaultPlan(drip_rate=100_000)
+    urls = [flaky_server.add(f"/share-{i}.bin", payload(8 * MIB, seed=i), plan=plan) for i in range(3)]
+    engine = await harness.open(min_split_size=64 * KIB, max_connections_per_host=6, max_active=3)
+    first = await engine.add(harness.request(urls[0], connections=6))
+    assert await asyncio.to_thread(
+        flaky_server.wait_until, lambda s: s.in_flight("/share-0.bin") == 6, 15.0
+    ), "the first job alone should use the whole cap"
+    others = [await engine.add(harness.request(url, connections=6)) for url in urls[1:]]
+
+    def shared(server: FlakyServer) -> bool:
+        return [server.in_flight(f"/share-{i}.bin") for i in range(3)] == [2, 2, 2]
+
+    assert await asyncio.to_thread(flaky_server.wait_until, shared, 15.0), [
+        flaky_server.in_flight(f"/share-{i}.bin") for i in range(3)
+    ]
+    for job in (first, *others):
+        await engine.pause(job.id)
+
+
+async def test_small_files_on_one_host_reuse_kept_alive_connections(
+    harness: Harness, flaky_server: FlakyServer
+) -> None:
+    files = {f"/small-{i}.bin": payload(4 * KIB, seed=i) for i in range(24)}
+    urls = [flaky_server.add(path, data) for path, data in files.items()]
+    engine = await harness.open(max_active=3)
+    added = await engine.add_many([harness.request(url) for url in urls])
+    jobs = await asyncio.wait_for(asyncio.gather(*(engine.wait(j.id) for j in added)), 30)  # type: ignore[union-attr]
+    for job, data in zip(jobs, files.values(), strict=True):
+        assert job.target is not None and job.target.read_bytes() == data
+    ports = {r.peer_port for r in flaky_server.requests if r.path.startswith("/small-")}
+    # Three at a time over one session: the same few connections carry all 24 files.
+    assert len(ports) <= 3, ports
