@@ -19,6 +19,7 @@ def test_every_setting_round_trips(repo: SqliteRepository) -> None:
         download_dir="/home/someone/Downloads/wherry",
         max_active=9,
         connections=2,
+        adaptive_connections=False,
         max_connections_per_host=3,
         min_split_size=5 * 1024 * 1024,
         speed_limit=250_000,

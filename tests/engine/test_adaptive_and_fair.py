@@ -22,7 +22,8 @@ async def test_adaptive_growth_stops_when_more_connections_add_no_throughput(
     await harness.open(**SPLIT)
     job = await harness.download(url, timeout=60)
     assert job.state.value == "finished"
-    assert job.target is not None and job.target.read_bytes() == data
+    assert job.target is not None
+    assert job.target.read_bytes() == data
     peak = flaky_server.peak_in_flight("/full.bin")
     assert 4 < peak <= 8, f"grew to {peak} connections"
 
@@ -35,7 +36,8 @@ async def test_adaptive_growth_keeps_adding_while_each_connection_adds_throughpu
     url = flaky_server.add("/slow.bin", data, plan=FaultPlan(drip_rate=200_000))
     await harness.open(**SPLIT)
     job = await harness.download(url, timeout=60)
-    assert job.target is not None and job.target.read_bytes() == data
+    assert job.target is not None
+    assert job.target.read_bytes() == data
     assert flaky_server.peak_in_flight("/slow.bin") == 16
 
 
@@ -46,7 +48,8 @@ async def test_an_explicit_number_of_connections_is_a_hard_cap(
     url = flaky_server.add("/capped.bin", data, plan=FaultPlan(drip_rate=200_000))
     await harness.open(**SPLIT)
     job = await harness.download(url, timeout=60, connections=3)
-    assert job.target is not None and job.target.read_bytes() == data
+    assert job.target is not None
+    assert job.target.read_bytes() == data
     assert job.connections == 3
     assert flaky_server.peak_in_flight("/capped.bin") == 3
 
@@ -82,7 +85,8 @@ async def test_small_files_on_one_host_reuse_kept_alive_connections(
     added = await engine.add_many([harness.request(url) for url in urls])
     jobs = await asyncio.wait_for(asyncio.gather(*(engine.wait(j.id) for j in added)), 30)  # type: ignore[union-attr]
     for job, data in zip(jobs, files.values(), strict=True):
-        assert job.target is not None and job.target.read_bytes() == data
+        assert job.target is not None
+        assert job.target.read_bytes() == data
     ports = {r.peer_port for r in flaky_server.requests if r.path.startswith("/small-")}
     # Three at a time over one session: the same few connections carry all 24 files.
     assert len(ports) <= 3, ports
