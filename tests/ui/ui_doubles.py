@@ -57,9 +57,12 @@ class FakeEngine:
                 return job
         raise KeyError(job_id)
 
-    def snapshot(self) -> dict[JobId, Progress]:
+    def snapshot(self, active_only: bool = False) -> dict[JobId, Progress]:
         self.snapshot_calls += 1
-        return dict(self.progress)
+        return {i: p for i, p in self.progress.items() if p.state.is_active or not active_only}
+
+    def progress_of(self, job_id: JobId) -> Progress:
+        return self.progress[job_id]
 
     def history(self, job_id: JobId) -> list[tuple[datetime, str]]:
         return [(datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), "Connection reset; retrying in 2 s.")]

@@ -198,9 +198,9 @@ class Engine:
         ``max_active``, whatever the list holds; the others change only with an event.
         """
         ids: Collection[JobId] = list(self._tasks) if active_only else self._order
-        return {job_id: self.progress(job_id) for job_id in ids if job_id in self._jobs}
+        return {job_id: self.progress_of(job_id) for job_id in ids if job_id in self._jobs}
 
-    def progress(self, job_id: JobId) -> Progress:
+    def progress_of(self, job_id: JobId) -> Progress:
         """One job's bytes, speed and ETA now."""
         job = self._jobs[job_id]
         runner = self._runners.get(job_id)
