@@ -61,7 +61,8 @@ def seed_store(home: Path, downloads: Path, jobs: int, running: int, urls: list[
             for i in range(jobs)
         ]
         batch += [
-            Job(url=url, directory=str(downloads), connections=1, position=jobs + n) for n, url in enumerate(urls)
+            Job(url=url, directory=str(downloads), connections=1, position=jobs + n)
+            for n, url in enumerate(urls)
         ]
         repository.save_jobs(batch)
         settings = repository.load_settings().with_changes(max_active=running, history_days=0)
@@ -130,15 +131,27 @@ def run_window(args: argparse.Namespace) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
 
+    imported = time.perf_counter() - started
+
     async def scenario() -> int:
+        marks = [("imports", imported)]
+        t = time.perf_counter()
         repository, _ = open_store(paths.database_path())
         wherry = compose(repository, repository.load_settings(), ui_state())
-        await wherry.start()
+        marks.append(("store and window built", time.perf_counter() - t))
+        t = time.perf_counter()
+        await wherry.engine.start()
+        marks.append(("engine start (load the list)", time.perf_counter() - t))
+        t = time.perf_counter()
+        wherry.model.reload()
+        marks.append(("model reload", time.perf_counter() - t))
+        t = time.perf_counter()
         wherry.window.show()
         # A zero timer fires once Qt has handled what show() queued: layout and the first paint.
         painted = asyncio.get_running_loop().create_future()
         QTimer.singleShot(0, lambda: painted.done() or painted.set_result(None))
         await painted
+        marks.append(("show and first paint", time.perf_counter() - t))
         opened = time.perf_counter() - started
         rows = wherry.model.rowCount()
         # Let the downloads get going before sampling.
@@ -155,6 +168,7 @@ def run_window(args: argparse.Namespace) -> int:
         p99 = percentile(ms, 99)
         print(f"jobs in the list: {rows} ({args.jobs} finished + {args.running} to download)")
         print(f"window open (importing Qt and the window, to the first paint of the list): {opened:.2f} s")
+        print("  " + "; ".join(f"{name} {seconds:.2f} s" for name, seconds in marks))
         print(f"downloads running while sampling: {active}")
         print(
             f"event-loop lag over {args.seconds:.0f} s, {len(ms)} samples: "

@@ -7,6 +7,7 @@ leave this module; callers see ``Job``, ``Settings`` and ``StoreError`` only.
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import sqlite3
 from collections import defaultdict
@@ -146,15 +147,24 @@ class SqliteRepository:
                 "SELECT job_id, range_start, range_end, done FROM segments ORDER BY job_id, ordinal"
             ):
                 segments[job_id].append(Segment(start=start, end=end, done=done))
+        # 30,000 rows must load in well under a second: build each row with C-speed dict(zip)
+        # and convert only the columns that need it.
+        # The cyclic collector would otherwise walk every object made so far, again and again,
+        # while tens of thousands of jobs are built (none of them cyclic garbage).
+        converted = [(name, read) for name, read in zip(names, readers, strict=True) if read is not None]
         jobs = []
-        for values in job_rows:
-            row = _RawRow(
-                {
-                    name: value if read is None else read(value)
-                    for name, read, value in zip(names, readers, values, strict=True)
-                }
-            )
-            jobs.append(_job_from_row(row, mirrors[row.id], segments[row.id]))  # type: ignore[arg-type]
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for values in job_rows:
+                fields = dict(zip(names, values, strict=True))
+                for name, read in converted:
+                    fields[name] = read(fields[name])
+                row = _RawRow(fields)
+                jobs.append(_job_from_row(row, mirrors[row.id], segments[row.id]))  # type: ignore[arg-type]
+        finally:
+            if collecting:
+                gc.enable()
         return jobs
 
     def save_job(self, job: Job) -> None:
@@ -317,7 +327,7 @@ class _RawRow:
     """A jobs row read with plain sqlite3, answering the attribute names a JobRow has."""
 
     def __init__(self, values: dict[str, Any]) -> None:
-        self.__dict__.update(values)
+        self.__dict__ = values
 
     def __getattr__(self, name: str) -> Any:
         raise AttributeError(name)

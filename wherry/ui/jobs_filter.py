@@ -74,6 +74,8 @@ class JobsFilterModel(QSortFilterProxyModel):
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        if self._state_filter is StateFilter.ALL and not self._search:
+            return True  # the common case, asked once per row of a long list: no data() at all
         model = self.sourceModel()
         name_index = model.index(source_row, Column.NAME, source_parent)
         state = model.data(name_index, Roles.STATE)
