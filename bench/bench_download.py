@@ -39,7 +39,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
 TEMPLATE = BENCH_DIR / "nginx.conf.template"
 
-SCENARIOS = ("single", "multi", "startup", "resume")
+SCENARIOS = ("single", "multi", "startup", "resume", "many", "scale", "lossy")
 TOOLS = ("curl", "aria2c", "wherry")
 SLOW_RATE = "20m"  # nginx units: 20 MiB/s per request
 SLOW_RATE_BYTES = 20 * 1024 * 1024
@@ -1038,6 +1038,24 @@ def scenario_resume(ctx: Context) -> None:
 # main
 
 
+def scenario_many(ctx: Context) -> None:
+    import scenarios_many  # bench/, beside this script
+
+    scenarios_many.many(ctx, sys.modules[__name__])
+
+
+def scenario_scale(ctx: Context) -> None:
+    import scenarios_many
+
+    scenarios_many.scale(ctx, sys.modules[__name__])
+
+
+def scenario_lossy(ctx: Context) -> None:
+    import scenarios_many
+
+    scenarios_many.lossy(ctx, sys.modules[__name__])
+
+
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         description="Benchmark Wherry against curl and aria2c on a local nginx.",
@@ -1076,10 +1094,22 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument(
         "--kill-at", type=float, default=0.5, help="fraction of the file at which to kill (default 0.5)"
     )
+    p.add_argument(
+        "--scale-counts",
+        default="1000,10000,30000",
+        help="job counts of the scale scenario (default 1000,10000,30000)",
+    )
+    p.add_argument("--lossy-size", type=parse_size, default=32 * MIB, help="file of the lossy scenario (32M)")
+    p.add_argument("--lossy-rtt", type=float, default=0.08, help="round trip of the lossy link, s (0.08)")
+    p.add_argument("--lossy-loss", type=float, default=0.01, help="segment loss of the lossy link (0.01)")
+    p.add_argument(
+        "--lossy-link-rate", type=float, default=12.5e6, help="its bottleneck, bytes/s (12.5e6: 100 Mbit/s)"
+    )
     p.add_argument("--strict", action="store_true", help="exit 3 when a target is missed")
     args = p.parse_args(argv)
     args.scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]
+    args.scale_counts = [int(n) for n in args.scale_counts.split(",") if n.strip()]
     for s in args.scenarios:
         if s not in SCENARIOS:
             p.error(f"unknown scenario {s!r}")
@@ -1098,6 +1128,8 @@ def check_installed(args: argparse.Namespace) -> str:
     needed = ["nginx"]
     if {"single", "multi"} & set(args.scenarios):
         needed += [t for t in ("curl", "aria2c") if t in args.tools]
+    if {"many", "lossy"} & set(args.scenarios) and "aria2c" not in needed:
+        needed.append("aria2c")
     missing = [name for name in needed if find_executable(name) is None]
     if missing:
         packages = " ".join(INSTALL_HINT[m] for m in missing)
@@ -1141,7 +1173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"Wherry is left out: {why}", file=sys.stderr)
     wanted = [t for t in args.tools if t != "wherry" or wherry]
     scenarios = list(args.scenarios)
-    for needs_wherry in ("startup", "resume"):
+    for needs_wherry in ("startup", "resume", "many", "scale", "lossy"):
         if needs_wherry in scenarios and wherry is None:
             print(f"Scenario {needs_wherry} needs wherry; skipped.", file=sys.stderr)
             scenarios.remove(needs_wherry)
@@ -1189,6 +1221,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "multi": scenario_multi,
         "startup": scenario_startup,
         "resume": scenario_resume,
+        "many": scenario_many,
+        "scale": scenario_scale,
+        "lossy": scenario_lossy,
     }
     status = 0
     with terminate_as_interrupt():
