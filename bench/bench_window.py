@@ -187,4 +187,8 @@ def run_window(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    sys.stdout.flush()
+    # Skip the interpreter's teardown: collecting Qt wrappers after the QApplication is gone
+    # can crash PySide6 at exit, long after the figures above were taken.
+    os._exit(status)
