@@ -90,3 +90,16 @@ async def test_small_files_on_one_host_reuse_kept_alive_connections(
     ports = {r.peer_port for r in flaky_server.requests if r.path.startswith("/small-")}
     # Three at a time over one session: the same few connections carry all 24 files.
     assert len(ports) <= 3, ports
+
+
+async def test_with_adapting_turned_off_every_download_uses_the_set_number(
+    harness: Harness, flaky_server: FlakyServer
+) -> None:
+    data = payload(1 * MIB)
+    url = flaky_server.add("/fixed.bin", data, plan=FaultPlan(drip_rate=300_000))
+    await harness.open(**SPLIT, adaptive_connections=False, connections=2)
+    job = await harness.download(url, timeout=60)
+    assert job.target is not None
+    assert job.target.read_bytes() == data
+    assert job.connections == 2
+    assert flaky_server.peak_in_flight("/fixed.bin") == 2

@@ -64,6 +64,18 @@ class SettingsDialog(QDialog):
 
         self.max_active = QSpinBox(minimum=1, maximum=20, value=settings.max_active)
         self.connections = QSpinBox(minimum=1, maximum=32, value=settings.connections)
+        # Adapting: each download opens connections while they add speed, up to the per-host
+        # cap; off, every download uses the number beside it.
+        self.adaptive = QCheckBox(self.tr("&Adapt to the link"))
+        self.adaptive.setToolTip(
+            self.tr("Open more connections while each one still makes the download faster.")
+        )
+        self.adaptive.toggled.connect(lambda on: self.connections.setEnabled(not on))
+        self.adaptive.setChecked(settings.adaptive_connections)
+        self.connections.setEnabled(not settings.adaptive_connections)
+        connections_row = QHBoxLayout()
+        connections_row.addWidget(self.connections)
+        connections_row.addWidget(self.adaptive, 1)
         self.speed_limit = QSpinBox(minimum=0, maximum=10_000_000, singleStep=100)
         self.speed_limit.setSuffix(self.tr(" KiB/s"))
         self.speed_limit.setSpecialValueText(self.tr("Unlimited"))
@@ -101,7 +113,7 @@ class SettingsDialog(QDialog):
         self.form = form  # the General page; small options join it with addRow
         add_row(form, self.tr("Download &folder:"), folder_row, self.download_dir)
         form.addRow(self.tr("Downloads at &once:"), self.max_active)
-        form.addRow(self.tr("&Connections per download:"), self.connections)
+        add_row(form, self.tr("&Connections per download:"), connections_row, self.connections)
         form.addRow(self.tr("Total speed &limit:"), self.speed_limit)
         form.addRow(self.tr("Keep finished &in the list:"), self.history_days)
         form.addRow(self.tr("&Proxy:"), self.proxy.address)
@@ -198,6 +210,7 @@ class SettingsDialog(QDialog):
             download_dir=self.download_dir.text().strip(),
             max_active=self.max_active.value(),
             connections=self.connections.value(),
+            adaptive_connections=self.adaptive.isChecked(),
             speed_limit=self.speed_limit.value() * _KIB,
             auto_resume=self.auto_resume.isChecked(),
             close_to_tray=self.close_to_tray.isChecked(),
