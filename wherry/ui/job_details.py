@@ -162,7 +162,10 @@ class JobDetails(QWidget):
         shown += [(f"{name} (for {host})", MASK) for host, name, _ in job.host_headers]
         f["headers"].setText("; ".join(f"{name}: {value}" for name, value in shown) or self.tr("None"))
         f["actual"].setText(self._actual_text(job))
-        f["connections"].setText(str(job.connections))
+        # 0: the download adapts its connections to the link (Settings.adaptive_connections).
+        f["connections"].setText(
+            str(job.connections) if job.connections > 0 else self.tr("Adapts to the link")
+        )
         self.segment_map.set_segments(job.segments, total)
 
         self.mirrors.clear()
