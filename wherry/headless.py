@@ -23,6 +23,7 @@ from wherry.verify.copies import FinderCopies
 from wherry.verify.hashing import ExecutorVerifier
 
 __all__ = [
+    "SqliteRepository",  # the type open_repository hands out, for front doors that may not import the store
     "configure_logging",
     "earlier_job",
     "headless_engine",

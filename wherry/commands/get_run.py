@@ -11,22 +11,19 @@ from pathlib import Path
 
 from wherry.commands.get import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from wherry.commands.reporter import Reporter
+from wherry.commands.store_access import open_user_store, say
 from wherry.core.categories import choose_folder, parse_rules
-from wherry.core.errors import ErrorKind, InputError, StoreError
+from wherry.core.errors import ErrorKind, InputError
 from wherry.core.headers import basic_auth, parse_cookie_pairs, parse_header
 from wherry.core.jobs import AddRequest, ChecksumSpec, Job, JobState, Pieces
 from wherry.core.settings import Settings
 from wherry.engine import Engine
 from wherry.engine.proxies import DIRECT, check_proxy_url
-from wherry.headless import configure_logging, headless_engine, open_repository, start_or_resume_all
+from wherry.headless import configure_logging, headless_engine, start_or_resume_all
 
 __all__ = ["build_requests", "by_category", "get"]
 
 MAX_CONNECTIONS = 32
-
-
-def _error(text: str) -> None:
-    print(f"wherry: {text}", file=sys.stderr)
 
 
 def _read_list(path: str) -> list[str]:
@@ -186,15 +183,11 @@ async def get(args: argparse.Namespace) -> int:
         if proxy and proxy.strip().lower() != DIRECT:
             proxy = check_proxy_url(proxy)
     except InputError as error:
-        _error(error.message)
+        say(error.message)
         return EXIT_USAGE
-    try:
-        repository, notice = open_repository()
-    except StoreError as error:
-        _error(error.message)
+    repository = open_user_store()
+    if repository is None:
         return EXIT_FAILED
-    if notice:
-        _error(notice)
     if getattr(args, "by_category", False):
         requests = by_category(requests, repository.load_settings())
     stop = asyncio.Event()
@@ -214,7 +207,7 @@ async def get(args: argparse.Namespace) -> int:
             for outcome in await _start_all(engine, requests, reporter):
                 if isinstance(outcome, InputError):
                     hint = " (--overwrite replaces it)" if outcome.kind is ErrorKind.FILE_EXISTS else ""
-                    _error(outcome.message + hint)
+                    say(outcome.message + hint)
                     status = EXIT_USAGE
                 else:
                     jobs.append(outcome)
@@ -227,14 +220,14 @@ async def get(args: argparse.Namespace) -> int:
             if not waiting.done():
                 waiting.cancel()
                 stopping.cancel()
-                _error("Interrupted; run the same command again to continue where it stopped.")
+                say("Interrupted; run the same command again to continue where it stopped.")
                 return EXIT_INTERRUPTED
             stopping.cancel()
         for job in jobs:
             if job.state is JobState.FINISHED:
                 print(job.target)
             else:
-                _error(f"{job.display_name}: {job.error_message or 'did not finish.'}")
+                say(f"{job.display_name}: {job.error_message or 'did not finish.'}")
                 status = status or EXIT_FAILED
         return status
     finally:

@@ -13,19 +13,12 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
-
-    from wherry.core.errors import StoreError
+    from wherry.commands.store_access import open_user_store
     from wherry.core.sizes import human_size
-    from wherry.headless import open_repository
 
-    try:
-        repository, notice = open_repository()
-    except StoreError as error:
-        print(f"wherry: {error.message}", file=sys.stderr)
+    repository = open_user_store()
+    if repository is None:
         return 1
-    if notice:
-        print(f"wherry: {notice}", file=sys.stderr)
     try:
         jobs = repository.load_jobs()
     finally:

@@ -32,14 +32,13 @@ def run(args: argparse.Namespace) -> int:
 async def _replace(args: argparse.Namespace) -> int:
     import sys
 
-    from wherry.core.errors import InputError, StoreError
-    from wherry.headless import configure_logging, headless_engine, open_repository
+    from wherry.commands.store_access import open_user_store
+    from wherry.core.errors import InputError
+    from wherry.headless import configure_logging, headless_engine
 
     configure_logging()
-    try:
-        repository, _ = open_repository()
-    except StoreError as error:
-        print(f"wherry: {error.message}", file=sys.stderr)
+    repository = open_user_store()
+    if repository is None:
         return 1
     try:
         async with headless_engine(repository, lambda event: None) as engine:

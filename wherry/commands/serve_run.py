@@ -6,14 +6,14 @@ import argparse
 import asyncio
 import logging
 import signal
-import sys
 from pathlib import Path
 
 from wherry import paths
-from wherry.core.errors import ErrorKind, InputError, StoreError
+from wherry.commands.store_access import open_user_store, say
+from wherry.core.errors import ErrorKind, InputError
 from wherry.core.events import Event
 from wherry.core.settings import Settings
-from wherry.headless import configure_logging, headless_engine, open_repository
+from wherry.headless import configure_logging, headless_engine
 from wherry.remote import RemoteConfig, RemoteServer
 from wherry.remote.removals import REMOVALS_FILE
 
@@ -21,10 +21,6 @@ __all__ = ["read_secret", "serve"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 log = logging.getLogger(__name__)
-
-
-def _error(text: str) -> None:
-    print(f"wherry: {text}", file=sys.stderr, flush=True)
 
 
 def read_secret(args: argparse.Namespace) -> str:
@@ -46,19 +42,15 @@ async def serve(args: argparse.Namespace) -> int:
     try:
         secret = read_secret(args)
     except InputError as error:
-        _error(error.message)
+        say(error.message)
         return EXIT_USAGE
     config = RemoteConfig(args.port, secret, args.listen_all, args.allow_origin_all)
     if config.listen_all and not config.secret:
-        _error("Listening on every network interface needs a secret (--secret or --secret-file).")
+        say("Listening on every network interface needs a secret (--secret or --secret-file).")
         return EXIT_USAGE
-    try:
-        repository, notice = open_repository()
-    except StoreError as error:
-        _error(error.message)
+    repository = open_user_store()
+    if repository is None:
         return EXIT_FAILED
-    if notice:
-        _error(notice)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -81,7 +73,7 @@ async def serve(args: argparse.Namespace) -> int:
             try:
                 port = await server.start()
             except InputError as error:
-                _error(error.message)
+                say(error.message)
                 return EXIT_FAILED
             print(f"Wherry is listening for aria2 clients on port {port}.", flush=True)
             await stop.wait()
