@@ -94,14 +94,18 @@ def celery_app(redis_url: str):
 
 
 class Workers:
-    """Starts real ``celery worker`` processes (solo pool, one task at a time) and kills them."""
+    """Starts real ``celery worker`` processes (one task at a time) and kills them.
+
+    The solo pool runs the task in the worker's own process; the prefork pool in one child process
+    that the worker replaces when it dies.
+    """
 
     def __init__(self, broker: str, log_dir: Path) -> None:
         self.broker = broker
         self.log_dir = log_dir
         self.processes: list[subprocess.Popen[bytes]] = []
 
-    def start(self) -> subprocess.Popen[bytes]:
+    def start(self, pool: str = "solo") -> subprocess.Popen[bytes]:
         env = dict(os.environ, WHERRY_TEST_BROKER=self.broker)
         env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
         log = (self.log_dir / f"worker-{len(self.processes)}.log").open("wb")
@@ -114,7 +118,7 @@ class Workers:
                 "tests.library.celery_app",
                 "worker",
                 "--pool",
-                "solo",
+                pool,
                 "--concurrency",
                 "1",
                 "--loglevel",
@@ -233,24 +237,57 @@ def test_a_transient_failure_is_retried_by_celery_with_backoff(celery_app, worke
     assert "Retry in" in workers.logs()
 
 
+def _unacknowledged(redis_url: str) -> int:
+    """Messages the broker has handed out and not had acknowledged (kombu's Redis "unacked" hash)."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        return int(client.hlen("unacked"))
+    finally:
+        client.close()
+
+
+def _pid_running(celery_app, task_id: str) -> int:
+    """The process running ``task_id``, as its worker reports it over the broker."""
+    found: list[int] = []
+
+    def running() -> bool:
+        replies = celery_app.control.inspect(timeout=1).active() or {}
+        found[:] = [t["worker_pid"] for tasks in replies.values() for t in tasks if t["id"] == task_id]
+        return bool(found)
+
+    assert wait_for(running, TIMEOUT), "no worker reported the task as running"
+    return found[0]
+
+
+# Both tests below use the prefork pool, the one production workers run. With the solo pool an early
+# acknowledgement would go unseen: the worker queues the ack on its event loop (kombu's
+# ``hub.call_soon``), and the solo pool runs the task on that same loop, so even an early ack reaches
+# the broker only when the task has returned, and a worker killed mid-task loses nothing either way.
+
+
 def test_a_worker_killed_mid_download_is_replaced_and_the_task_resumes(
-    celery_app, workers, flaky_server, tmp_path, wherry_home
+    celery_app, workers, flaky_server, tmp_path, wherry_home, redis_url
 ):
     body = payload(SIZE)
     url = flaky_server.add("/big.bin", body, plan=FaultPlan(drip_rate=400_000))
-    first = workers.start()
+    first = workers.start("prefork")
     dest = tmp_path / "big.bin"
     result = celery_app.send_task("wherry.download", args=(url, str(dest)))
     # Killed once a good part is safely checkpointed, long before the end.
     assert wait_for(lambda: stored_progress(wherry_home).get("big.bin", 0) >= 200_000, TIMEOUT), (
         workers.logs()
     )
+    # Acknowledged late: the broker still holds the running task's message, which is what brings it
+    # back once the visibility timeout has passed. Acknowledged early, it would be gone by now.
+    assert _unacknowledged(redis_url) == 1
     workers.kill(first)
     served_before = flaky_server.bytes_sent("/big.bin")
     assert served_before < SIZE
     flaky_server.set_plan("/big.bin", FaultPlan())
 
-    workers.start()
+    workers.start("prefork")
     outcome = _get(result, workers)
 
     assert result.state == "SUCCESS", (outcome, workers.logs())
@@ -259,5 +296,37 @@ def test_a_worker_killed_mid_download_is_replaced_and_the_task_resumes(
     assert served_after < SIZE, "the second run started over instead of resuming"
     assert outcome["sha256"] == hashlib.sha256(body).hexdigest()
     resumed = flaky_server.requests_for("/big.bin", "GET")[-1]
+    assert resumed.range is not None
+    assert not resumed.range.startswith("bytes=0-")
+
+
+def test_a_pool_child_killed_mid_download_is_rejected_back_and_the_task_resumes(
+    celery_app, workers, flaky_server, tmp_path, wherry_home
+):
+    body = payload(SIZE)
+    url = flaky_server.add("/child.bin", body, plan=FaultPlan(drip_rate=400_000))
+    worker = workers.start("prefork")
+    dest = tmp_path / "child.bin"
+    result = celery_app.send_task("wherry.download", args=(url, str(dest)))
+    child = _pid_running(celery_app, result.id)
+    assert child != worker.pid
+    assert wait_for(lambda: stored_progress(wherry_home).get("child.bin", 0) >= 200_000, TIMEOUT), (
+        workers.logs()
+    )
+    # The worker lives on and sees its child lost: rejected (reject_on_worker_lost), the message goes
+    # back to the queue at once; acknowledged instead (early, or late without it), the task fails
+    # with WorkerLostError and nothing brings it back.
+    os.kill(child, signal.SIGKILL)
+    served_before = flaky_server.bytes_sent("/child.bin")
+    assert served_before < SIZE
+    flaky_server.set_plan("/child.bin", FaultPlan())
+
+    outcome = _get(result, workers)
+
+    assert result.state == "SUCCESS", (outcome, workers.logs())
+    assert "exited with 'signal 9 (SIGKILL)'" in workers.logs()
+    assert dest.read_bytes() == body
+    assert flaky_server.bytes_sent("/child.bin") - served_before < SIZE, "the second run started over"
+    resumed = flaky_server.requests_for("/child.bin", "GET")[-1]
     assert resumed.range is not None
     assert not resumed.range.startswith("bytes=0-")
