@@ -100,3 +100,35 @@ async def test_running_a_job_touches_no_other_job_in_memory_or_in_the_store(
     rows = [s for s in statements if s.split(None, 1)[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE")]
     assert rows
     assert all(new.id in s for s in rows), [s for s in rows if new.id not in s][:3]
+
+
+async def test_small_files_finishing_together_share_their_commits(
+    harness: Harness, flaky_server: FlakyServer
+) -> None:
+    # Each one-response file used to cost five commits (running, probed, checkpoint, finished,
+    # the history line). With the engine's saves grouped, the commit waits for the schedule:
+    # here one that fires only when the test says, so all forty files make one transaction.
+    urls = [flaky_server.add(f"/small-{i}.bin", payload(2000, seed=i)) for i in range(40)]
+    engine = await harness.open(max_active=8)
+    repository = harness.repository
+    assert repository is not None
+    held: list[Any] = []
+    repository.group_commits(held.append)
+    added = await engine.add_many([harness.request(url) for url in urls])
+    before = repository.commit_count
+    done = await asyncio.wait_for(
+        asyncio.gather(*(engine.wait(job.id) for job in added if isinstance(job, Job))), 60
+    )
+    assert all(job.state is JobState.FINISHED for job in done)
+    assert repository.commit_count == before  # every save of the forty runs is still queued
+    assert len(held) == 1
+    held[0]()
+    assert repository.commit_count == before + 1
+    other, _ = open_store(harness.tmp / "wherry.db")
+    try:
+        stored = other.load_jobs()
+        assert [j.state for j in stored] == [JobState.FINISHED] * 40
+        assert all(j.bytes_done == 2000 for j in stored)
+        assert all(any(m.startswith("Finished") for _, m in other.load_history(j.id)) for j in stored)
+    finally:
+        other.close()

@@ -62,6 +62,10 @@ Where = Literal["up", "down", "top", "bottom"]
 _RESTING = (JobState.FINISHED, JobState.FAILED, JobState.CANCELLED, JobState.PAUSED)
 # Quitting must not hang on a slow disk; anything not flushed by then is redone next time.
 CLOSE_TIMEOUT = 2.0
+# Saves of running jobs that come within this long of each other share one transaction
+# (SqliteRepository.group_commits): much less than the checkpoint interval, so a crash loses
+# no more than it already could.
+GROUP_COMMIT_WINDOW = 0.01
 
 
 def validate_url(url: str) -> str:
@@ -165,6 +169,10 @@ class Engine:
                     job, "Wherry was closed during this download; it continues from the last checkpoint."
                 )
             self._offer(job)
+        group = getattr(self.repository, "group_commits", None)
+        if group is not None:
+            loop = asyncio.get_running_loop()
+            group(lambda commit: loop.call_later(GROUP_COMMIT_WINDOW, commit))
         self._schedule()
 
     async def close(self) -> None:
@@ -179,6 +187,9 @@ class Engine:
         if self._transport is not None:
             await self._transport.close()
             self._transport = self._session = None
+        group = getattr(self.repository, "group_commits", None)
+        if group is not None:
+            group(None)  # commits what is queued
 
     # ---- reading -----------------------------------------------------------------------------
 
@@ -275,7 +286,7 @@ class Engine:
 
     async def add(self, request: AddRequest) -> Job:
         job = await self._new_job(request)
-        self.repository.save_job(job)
+        self.repository.save_jobs([job])  # at once, never queued: the caller is told it is stored
         self._admit([job])
         return job
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import functools
 import gc
 import json
+import logging
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -53,6 +54,12 @@ _HISTORY_INSERT = (
     "INSERT INTO history (job_id, at, message) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM jobs WHERE id = ?)"
 )
 _POSITION_UPDATE = "UPDATE jobs SET position = ? WHERE id = ?"
+
+# A write whose values were taken when it was asked for, to run inside some transaction.
+_Op = Callable[[sqlite3.Connection], object]
+# Arranges for a callback to run a little later on the caller's event loop.
+Schedule = Callable[[Callable[[], None]], object]
+log = logging.getLogger(__name__)
 _AT = UtcDateTimeField()
 
 
@@ -82,12 +89,74 @@ class SqliteRepository:
         self._db = db
         self._rows: Rows = bind_rows(db)
         self.path = path
+        self._schedule: Schedule | None = None
+        self._pending: list[_Op] = []
+        self._commit_count = 0  # transactions committed by this repository, for tests and the bench
 
     # -- lifecycle -------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the connection; SQLite folds the write-ahead log back into the file."""
-        self._db.close()
+        """Commit what is pending and close; SQLite folds the write-ahead log back into the file."""
+        try:
+            if not self._db.is_closed():
+                self.commit_pending()
+        finally:
+            self._schedule = None
+            self._db.close()
+
+    # -- group commits -----------------------------------------------------------------------
+
+    def group_commits(self, schedule: Schedule | None) -> None:
+        """Let the running jobs' saves share transactions (None: every save commits at once).
+
+        With a ``schedule``, ``save_job``, ``save_progress`` and ``add_history`` take their
+        values at once but queue the writes; the first one queued asks ``schedule`` for a
+        callback that commits all of them in one transaction. Many small files finishing
+        together then cost one commit, not five each. The order of the durability rules is
+        unchanged: what a save records is what was true (synced, renamed) when it was asked
+        for, and it reaches the disk later, never earlier. A crash can lose the last few
+        milliseconds of saves, as it could lose the last second of progress already.
+        Everything else (adds, reorders, deletes, reads, settings) commits the queue first.
+        """
+        if schedule is None:
+            self.commit_pending()
+        self._schedule = schedule
+
+    @property
+    def commit_count(self) -> int:
+        return self._commit_count
+
+    def commit_pending(self) -> None:
+        """Commit the queued writes now, in one transaction. Raises StoreError if that fails."""
+        if self._pending:
+            self._run([])
+
+    def _flush_soon(self) -> None:
+        try:
+            self.commit_pending()
+        except Exception:
+            # Nothing to raise into: every save commits on its own from now on, so the next
+            # one that fails reports the failure to the job that asked for it.
+            log.exception("a group commit failed; saving one by one")
+            self._schedule = None
+
+    def _submit(self, op: _Op, soon: bool) -> None:
+        """Run ``op`` now (after the queue, in the same transaction), or queue it."""
+        if soon and self._schedule is not None:
+            first = not self._pending
+            self._pending.append(op)
+            if first:
+                self._schedule(self._flush_soon)
+            return
+        self._run([op])
+
+    def _run(self, ops: list[_Op]) -> None:
+        # The queue goes first, in the same transaction; if that fails, the queue is gone as a
+        # single save's values would be, and the caller hears of it.
+        work, self._pending = [*self._pending, *ops], []
+        with self._writing() as conn:
+            for op in work:
+                op(conn)
 
     @property
     def closed(self) -> bool:
@@ -127,11 +196,14 @@ class SqliteRepository:
                         conn.execute("RELEASE wherry_write")
                 raise
             conn.execute("RELEASE wherry_write" if nested else "COMMIT")
+            if not nested:
+                self._commit_count += 1
 
     # -- jobs ------------------------------------------------------------------------------
 
     def load_jobs(self) -> list[Job]:
         """All jobs in queue order: ``position``, then creation time."""
+        self.commit_pending()
         names, columns, readers = _job_readers()
         job_sql = f"SELECT {', '.join(columns)} FROM jobs ORDER BY position, created_at, id"
         with _translated(), self._db.atomic():  # one snapshot for all three reads
@@ -169,28 +241,36 @@ class SqliteRepository:
 
     def save_job(self, job: Job) -> None:
         """Insert or update the job with its mirrors and segments, in one transaction."""
-        self.save_jobs([job])
+        self._submit(self._job_op([job]), soon=True)
 
     def save_jobs(self, jobs: Sequence[Job]) -> None:
         """Insert or update several jobs, with their mirrors and segments, in one transaction.
 
-        Adding a list of 3,000 URLs is then one commit, not 3,000.
+        Adding a list of 3,000 URLs is then one commit, not 3,000. Never queued: the caller
+        learns at once whether the list is stored.
         """
-        if not jobs:
-            return
-        with self._writing() as conn:
-            for job in jobs:
-                columns = _job_values(job)
+        if jobs:
+            self._run([self._job_op(jobs)])
+
+    def _job_op(self, jobs: Sequence[Job]) -> _Op:
+        rows = []
+        for job in jobs:
+            columns = _job_values(job)
+            mirrors = [(job.id, i, m.url, m.priority, m.rejected) for i, m in enumerate(job.mirrors)]
+            upsert = _job_upsert(tuple(columns))
+            rows.append((job.id, upsert, tuple(columns.values()), mirrors, _segment_rows(job)))
+
+        def write(conn: sqlite3.Connection) -> None:
+            for job_id, upsert, values, mirrors, segments in rows:
                 # An upsert, not INSERT OR REPLACE: replacing deletes the row first, and the
                 # cascade would take the job's history with it.
-                conn.execute(_job_upsert(tuple(columns)), tuple(columns.values()))
-                conn.execute(_MIRROR_CLEAR, (job.id,))
-                if job.mirrors:
-                    conn.executemany(
-                        _MIRROR_INSERT,
-                        [(job.id, i, m.url, m.priority, m.rejected) for i, m in enumerate(job.mirrors)],
-                    )
-                self._write_segments(conn, job)
+                conn.execute(upsert, values)
+                conn.execute(_MIRROR_CLEAR, (job_id,))
+                if mirrors:
+                    conn.executemany(_MIRROR_INSERT, mirrors)
+                self._write_segments(conn, job_id, segments)
+
+        return write
 
     def save_progress(self, job: Job) -> None:
         """Checkpoint: the segments and the fields that change while a job runs. Cheap.
@@ -210,33 +290,38 @@ class SqliteRepository:
             _AT.db_value(job.finished_at),
             job.id,
         )
-        with self._writing() as conn:
+        job_id, segments = job.id, _segment_rows(job)
+
+        def write(conn: sqlite3.Connection) -> None:
             if conn.execute(_PROGRESS_UPDATE, values).rowcount:
-                self._write_segments(conn, job)
+                self._write_segments(conn, job_id, segments)
+
+        self._submit(write, soon=True)
 
     @staticmethod
-    def _write_segments(conn: sqlite3.Connection, job: Job) -> None:
+    def _write_segments(conn: sqlite3.Connection, job_id: str, rows: list[tuple[Any, ...]]) -> None:
         # Upsert by position in the list and drop the surplus: the same statements serve an
         # unchanged set (only ``done`` moves), a re-split one and a shrunken one.
-        rows = [(job.id, i, s.start, s.end, s.done) for i, s in enumerate(job.segments)]
         for first in range(0, len(rows), _CHUNK):
             batch = rows[first : first + _CHUNK]
             conn.execute(_segment_upsert(len(batch)), [v for row in batch for v in row])
-        conn.execute(_SEGMENT_TRIM, (job.id, len(rows)))
+        conn.execute(_SEGMENT_TRIM, (job_id, len(rows)))
 
     def save_positions(self, positions: dict[JobId, int]) -> None:
         """Write new queue positions for several jobs in one transaction (a reorder)."""
-        with self._writing() as conn:
-            conn.executemany(_POSITION_UPDATE, [(position, job_id) for job_id, position in positions.items()])
+        rows = [(position, job_id) for job_id, position in positions.items()]
+        self._run([lambda conn: conn.executemany(_POSITION_UPDATE, rows)])
 
     def delete_job(self, job_id: JobId) -> None:
         """Forget the job with its mirrors, segments and history. Unknown ids are ignored."""
+        self.commit_pending()
         r = self._rows
         with _translated():
             r.job.delete().where(r.job.id == job_id).execute()
 
     def purge_finished(self, older_than: timedelta) -> int:
         """Forget finished jobs that finished more than ``older_than`` ago; return how many."""
+        self.commit_pending()
         r = self._rows
         try:
             cutoff = utcnow() - older_than
@@ -256,17 +341,19 @@ class SqliteRepository:
 
     def ledger(self) -> TransferLedger:
         """The runs recorded for the statistics, on this repository's connection."""
+        self.commit_pending()
         return TransferLedger(self._db)
 
     # -- history ---------------------------------------------------------------------------
 
     def add_history(self, job_id: JobId, message: str) -> None:
         """Append a line stamped with the time now. Lines for a job no longer stored are dropped."""
-        with self._writing() as conn:
-            conn.execute(_HISTORY_INSERT, (job_id, _AT.db_value(utcnow()), message, job_id))
+        values = (job_id, _AT.db_value(utcnow()), message, job_id)
+        self._submit(lambda conn: conn.execute(_HISTORY_INSERT, values), soon=True)
 
     def load_history(self, job_id: JobId) -> list[tuple[datetime, str]]:
         """The job's lines, oldest first (in the order they were added)."""
+        self.commit_pending()
         h = self._rows.history
         with _translated():
             query = h.select(h.at, h.message).where(h.job_id == job_id).order_by(h.id)
@@ -276,6 +363,7 @@ class SqliteRepository:
 
     def load_settings(self) -> Settings:
         """The stored settings; keys this version does not know are ignored, not dropped."""
+        self.commit_pending()
         s = self._rows.setting
         values: dict[str, Any] = {}
         with _translated():
@@ -287,11 +375,16 @@ class SqliteRepository:
         return Settings.from_dict(values)
 
     def save_settings(self, settings: Settings) -> None:
+        self.commit_pending()
         s = self._rows.setting
         rows = [{"key": key, "value": json.dumps(value)} for key, value in settings.to_dict().items()]
         with _translated(), self._db.atomic("IMMEDIATE"):
             for batch in chunked(rows, _CHUNK):
                 s.insert_many(batch).on_conflict(conflict_target=[s.key], preserve=[s.value]).execute()
+
+
+def _segment_rows(job: Job) -> list[tuple[Any, ...]]:
+    return [(job.id, i, s.start, s.end, s.done) for i, s in enumerate(job.segments)]
 
 
 def _job_columns(job: Job) -> dict[str, Any]:
