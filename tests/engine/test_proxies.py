@@ -181,3 +181,32 @@ async def test_an_unusable_proxy_setting_fails_the_job_in_one_sentence(
     assert job.state is JobState.FAILED
     assert (job.error_message or "").startswith("The proxy ")
     assert not flaky_server.requests_for("/s.bin")
+
+
+_PROXY_ENVIRONMENTS = [
+    {"HTTPS_PROXY": "http://up:1", "https_proxy": ""},  # an empty lower-case one cancels
+    {"HTTP_PROXY": "http://up:1", "REQUEST_METHOD": "GET"},  # httpoxy: ignored under CGI
+    {"http_proxy": "http://low:1", "REQUEST_METHOD": "GET"},  # lower case still counts there
+    {"ALL_PROXY": "socks5h://all:1", "HTTP_PROXY": ""},
+    {"no_proxy": "a.example", "HTTP_PROXY": "http://up:1"},
+]
+
+
+@pytest.mark.parametrize("variables", _PROXY_ENVIRONMENTS)
+@pytest.mark.parametrize("url", ["http://a.example/f", "https://b.example/f"])
+def test_the_process_environment_is_read_by_urllibs_rules(monkeypatch, variables, url) -> None:
+    # The chooser looks the few variables up by name instead of scanning the environment on
+    # every request; it must still decide as urllib would.
+    import urllib.request
+
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy", "REQUEST_METHOD"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    found = urllib.request.getproxies_environment()
+    scheme = url.split(":", 1)[0]
+    expected = found.get(scheme) or found.get("all")
+    if found.get("no") and urllib.request.proxy_bypass_environment(url.split("/")[2], found):
+        expected = None
+    assert ProxyChooser().choose(url) == expected
