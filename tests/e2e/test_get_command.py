@@ -101,6 +101,7 @@ def test_names_wherry_picks_get_a_number_instead(flaky_server, workdir):
         (["http://127.0.0.1:9/x", "--checksum", "crc32:00000000"], "Unknown checksum algorithm"),
         (["http://127.0.0.1:9/a", "http://127.0.0.1:9/b", "-o", "x"], "exactly one URL"),
         (["http://127.0.0.1:9/a", "-c", "99"], "between 1 and 32"),
+        (["http://127.0.0.1:9/a", "-j", "0"], "between 1 and 64"),
         ([], "at least one URL"),
     ],
 )
@@ -185,6 +186,31 @@ def test_several_urls_and_a_url_list_go_through_the_queue(flaky_server, workdir)
     assert result.returncode == 0, result.stderr
     for i in range(4):
         assert (workdir / "out" / f"many{i}.bin").read_bytes() == payload(30_000, i)
+
+
+def test_j_sets_how_many_files_are_in_flight_at_once(flaky_server, workdir):
+    # Every file stops at its gate after 1,000 bytes, so none finishes while we count.
+    paths = [f"/gated{i}.bin" for i in range(7)]
+    gate = FaultPlan(gate_after=1_000)
+    urls = [flaky_server.add(p, payload(30_000, n), plan=gate) for n, p in enumerate(paths)]
+    (workdir / "list.txt").write_text("\n".join(urls) + "\n")
+    process = spawn("get", "-q", "-j", "5", "-i", "list.txt", "-d", "out", cwd=workdir)
+    try:
+        started = lambda: [p for p in paths if flaky_server.requests_for(p, "GET")]  # noqa: E731
+        assert flaky_server.wait_until(lambda _: len(started()) >= 5, 30)
+        assert all(flaky_server.wait_gate(p, 30) for p in started())
+        # Five are held at their gates, more than the default three; the other two must wait.
+        assert len(started()) == 5
+        for p in paths:
+            flaky_server.release(p, 10)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, err
+    for i in range(7):
+        assert (workdir / "out" / f"gated{i}.bin").read_bytes() == payload(30_000, i)
 
 
 @pytest.mark.parametrize("kill_after", [500_000, 1_500_000, 2_600_000], ids=["early", "middle", "late"])

@@ -39,6 +39,13 @@ def register(subparsers: Any) -> None:
     digest.add_argument("--checksum", metavar="ALGO:HEX", help="expected digest (md5, sha1, sha256, sha512)")
     parser.add_argument("--mirror", action="append", default=[], metavar="URL", help="an alternate URL")
     parser.add_argument("-c", "--connections", type=int, metavar="N", help="connections per download (1-32)")
+    parser.add_argument(
+        "-j",
+        "--max-concurrent-downloads",
+        type=int,
+        metavar="N",
+        help="downloads at once (1-64; default: the Settings' number, 3), as aria2c's -j",
+    )
     parser.add_argument("--overwrite", action="store_true", help="replace FILE once the new one is complete")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors and the saved path")
     login = parser.add_argument_group("logins, proxies and published checksums")

@@ -24,6 +24,8 @@ from wherry.headless import configure_logging, headless_engine, start_or_resume_
 __all__ = ["build_requests", "by_category", "get"]
 
 MAX_CONNECTIONS = 32
+# -j's ceiling: past this, more files in flight only add sockets and memory.
+MAX_AT_ONCE = 64
 
 
 def _read_list(path: str) -> list[str]:
@@ -87,6 +89,9 @@ def build_requests(args: argparse.Namespace) -> list[AddRequest]:
         )
     if args.connections is not None and not 1 <= args.connections <= MAX_CONNECTIONS:
         raise InputError(ErrorKind.BAD_INPUT, f"Connections must be between 1 and {MAX_CONNECTIONS}.")
+    at_once = getattr(args, "max_concurrent_downloads", None)
+    if at_once is not None and not 1 <= at_once <= MAX_AT_ONCE:
+        raise InputError(ErrorKind.BAD_INPUT, f"Downloads at once (-j) must be between 1 and {MAX_AT_ONCE}.")
     checksum = None
     if args.sha256:
         checksum = ChecksumSpec.parse(args.sha256, "sha256")
@@ -202,6 +207,9 @@ async def get(args: argparse.Namespace) -> int:
         settings = repository.load_settings()
         if proxy:
             settings = settings.with_changes(proxy=proxy)
+        at_once = getattr(args, "max_concurrent_downloads", None)
+        if at_once is not None:
+            settings = settings.with_changes(max_active=at_once)
         async with headless_engine(repository, reporter.event, settings) as engine:
             engine_ref.append(engine)
             for outcome in await _start_all(engine, requests, reporter):
