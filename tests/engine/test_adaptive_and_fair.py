@@ -103,3 +103,45 @@ async def test_with_adapting_turned_off_every_download_uses_the_set_number(
     assert job.target.read_bytes() == data
     assert job.connections == 2
     assert flaky_server.peak_in_flight("/fixed.bin") == 2
+
+
+def _stages(caplog) -> list[int]:
+    """The connection counts of each measured stage, from the runner's closing log line."""
+    import ast
+
+    for record in caplog.records:
+        if record.name == "wherry.engine.runner" and "(count, bytes/s per stage)" in record.msg:
+            return [count for count, _ in ast.literal_eval(repr(record.args[1]))]
+    raise AssertionError("no growth line was logged")
+
+
+async def test_a_long_path_starts_with_eight_connections(
+    harness: Harness, flaky_server: FlakyServer, caplog
+) -> None:
+    import logging
+
+    caplog.set_level(logging.INFO, logger="wherry.engine.runner")
+    data = payload(4 * MIB)
+    # Every answer waits a tenth of a second (a distant server) and each connection is slow.
+    plan = FaultPlan(drip_rate=200_000, answer_delay=0.1)
+    url = flaky_server.add("/far.bin", data, plan=plan)
+    await harness.open(**SPLIT)
+    job = await harness.download(url, timeout=60)
+    assert job.target is not None
+    assert job.target.read_bytes() == data
+    assert _stages(caplog)[0] == 8
+
+
+async def test_a_short_path_still_starts_with_four_connections(
+    harness: Harness, flaky_server: FlakyServer, caplog
+) -> None:
+    import logging
+
+    caplog.set_level(logging.INFO, logger="wherry.engine.runner")
+    data = payload(4 * MIB)
+    url = flaky_server.add("/near.bin", data, plan=FaultPlan(drip_rate=200_000))
+    await harness.open(**SPLIT)
+    job = await harness.download(url, timeout=60)
+    assert job.target is not None
+    assert job.target.read_bytes() == data
+    assert _stages(caplog)[0] == 4

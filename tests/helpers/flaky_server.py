@@ -104,6 +104,8 @@ class FaultPlan:
 
     drip_rate: float | None = None
     """Bytes per second, sent in small pieces every 50 ms."""
+    answer_delay: float | None = None
+    """Seconds to wait before answering each GET: a long round trip to a distant server."""
     total_rate: float | None = None
     """Bytes per second for all responses of this path together: a shared bottleneck behind the
     per-connection `drip_rate`, so more connections help only until it is full."""
@@ -676,6 +678,8 @@ class FlakyServer:
         last_modified: str | None,
     ) -> None:
         request = out.request
+        if plan.answer_delay:
+            await asyncio.sleep(plan.answer_delay)
         length = len(body)
         status, first, last = 200, 0, length - 1
         range_header = request.headers.get("Range")

@@ -103,3 +103,22 @@ def test_a_job_cannot_take_a_slot_beyond_its_share_and_gives_back_its_excess() -
     assert all(pool.try_acquire("h", b) for _ in range(3))
     assert not pool.try_acquire("h", a)  # back at its share
     assert pool.excess("h", a) == 0
+
+
+def test_a_slow_probe_answer_starts_growth_higher_and_a_fast_one_does_not() -> None:
+    far, near = Growth(ceiling=16), Growth(ceiling=16)
+    assert far.probe_answered(0.2) == 8
+    assert near.probe_answered(0.002) == 4
+    # The lossy line of the first test: from eight, one step reaches the cap.
+    run_growth(far, {n: 100_000.0 * n for n in (8, 16)})
+    assert [n for n, _ in far.steps] == [8, 16]
+    assert far.target == 16
+
+
+def test_the_long_path_start_never_passes_the_cap_or_undoes_a_stage() -> None:
+    capped = Growth(ceiling=6)
+    assert capped.probe_answered(0.2) == 6
+    assert capped.done
+    measured = Growth(ceiling=16)
+    run_growth(measured, {4: 400_000.0, 8: 405_000.0, 16: 400_000.0})
+    assert measured.probe_answered(0.2) == 4  # too late: growth has decided

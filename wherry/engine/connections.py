@@ -10,7 +10,10 @@ doubling only while it paid: a step must raise the throughput by at least a tent
 the added connections would bring if each did as well as the ones before. A clean fast link
 stops after the first step (and steps back to where it was); a lossy, high-latency link,
 where each TCP connection is slow on its own, keeps doubling up to the host's cap, as aria2c
--x16 does by hand.
+-x16 does by hand. A long path (the probe's answer took a long round trip) starts at twice
+the connections: each TCP connection over it is slow on its own, so that first step is
+nearly always taken, and skipping it saves a stage of the climb; a short, clean path such as
+a LAN or loopback still starts at four.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from wherry.engine.stats import SpeedMeter
 __all__ = [
     "AUTO_START",
     "IDLE_RECHECK",
+    "LONG_PATH_START",
+    "LONG_PATH_WAIT",
     "SLOW_GRACE",
     "SLOW_RATIO",
     "STEAL_MIN_ETA",
@@ -55,6 +60,10 @@ IDLE_RECHECK = 0.25
 # Stopping wrongly costs a lossy link half its speed, growing wrongly costs a clean link a few
 # idle connections, so the bar for a step is low.
 AUTO_START = 4
+LONG_PATH_START = 8
+# The probe's time to its answer's headers (a fresh connection: the handshake and one round
+# trip) past which the path counts as long. A LAN or loopback answers in a few milliseconds.
+LONG_PATH_WAIT = 0.06
 GROWTH_SETTLE = 0.15
 GROWTH_FIRST_SETTLE = 0.5
 GROWTH_STAGE = 0.5
@@ -179,6 +188,14 @@ class Growth:
         self._from: tuple[float, int] | None = None  # the stage's first reading
         self._before: tuple[int, float] | None = None  # the previous stage's (count, rate)
         self._doubt = False  # the last stage did not pay; one more reading decides
+
+    def probe_answered(self, waited: float) -> int:
+        """The probe's answer came ``waited`` seconds after its request: a long path starts
+        at ``LONG_PATH_START`` connections. Only before the first stage; returns the target."""
+        if not self.done and not self.steps and self._since is None and waited >= LONG_PATH_WAIT:
+            self.target = max(self.target, min(LONG_PATH_START, self.ceiling))
+            self.done = self.target >= self.ceiling
+        return self.target
 
     def observe(self, now: float, received: int, transferring: int, room: bool) -> int:
         """The connections wanted now, given ``received`` bytes so far, how many connections

@@ -10,6 +10,7 @@ split download starts over. Bytes are never written where we cannot prove they b
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -71,6 +72,7 @@ class Fetcher:
                 headers["If-Range"] = validator
         worker.received, worker.answered = 0, False
         transport = runner.ctx.transport
+        asked = time.monotonic()
         try:
             # The job's own headers (credentials among them) are added per hop by the transport:
             # secrets only where the job's URL points, never to a mirror or another host.
@@ -82,6 +84,8 @@ class Fetcher:
                 given_for=job.url,
                 scoped=job.host_headers,
             ) as answer:
+                if probing:
+                    runner.probe_answered(time.monotonic() - asked)
                 response = answer.response
                 remote = describe(response, answer.hops)
                 offset = await self._accept(remote, url, segment, position, asked_end, is_mirror)

@@ -406,6 +406,13 @@ class Runner:
 
     # ---- what the fetcher reports ------------------------------------------------------------
 
+    def probe_answered(self, waited: float) -> None:
+        """How long the probe waited for its answer: a long path starts with more connections."""
+        if self.growth is not None:
+            before = self.growth.target
+            if self.growth.probe_answered(waited) != before:
+                self.sources.want(self.growth.target)
+
     def probed(self, remote: RemoteFile, split: bool) -> None:
         """The first answer of a fresh download: fix the name, check space, start more connections."""
         self.decide_name(remote)
