@@ -34,14 +34,11 @@ def fair_shares(cap: int, wants: dict[object, int]) -> dict[object, int]:
             continue
         # Everyone left wants more than an equal share: split what is left; the earliest
         # (in the order they joined) get the remainder.
-        for index, (other, _) in enumerate(sorted(pending, key=lambda item: _order(wants, item[0]))):
+        joined = {owner: index for index, owner in enumerate(wants)}
+        for index, (other, _) in enumerate(sorted(pending, key=lambda item: joined[item[0]])):
             shares[other] = equal + (1 if index < extra else 0)
         break
     return shares
-
-
-def _order(wants: dict[object, int], owner: object) -> int:
-    return list(wants).index(owner)
 
 
 class HostPool:

@@ -442,13 +442,17 @@ def _job_readers() -> tuple[list[str], list[str], list[Any]]:
 
 def _job_values(job: Job) -> dict[str, Any]:
     """``_job_columns`` as SQLite values, converted the way the row's fields would."""
-    fields = JobRow._meta.fields
     values = _job_columns(job)
-    for name, value in values.items():
-        field = fields[name]
-        if _converting(field):
-            values[name] = field.db_value(value)
+    for name, convert in _conversions():
+        if name in values:
+            values[name] = convert(values[name])
     return values
+
+
+@functools.cache
+def _conversions() -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    # Found once: asking every field of every saved job whether it converts showed in profiles.
+    return tuple((name, f.db_value) for name, f in JobRow._meta.fields.items() if _converting(f))
 
 
 @functools.lru_cache(maxsize=64)
