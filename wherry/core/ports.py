@@ -14,7 +14,8 @@ __all__ = ["Hasher", "JobRepository", "LocalCopies", "SettingsRepository", "Veri
 
 
 class JobRepository(Protocol):
-    """Durable home of jobs. Every method commits before it returns."""
+    """Durable home of jobs. Every method commits before it returns (an implementation may let
+    running jobs' saves share a later transaction, keeping their order and values)."""
 
     def load_jobs(self) -> list[Job]:
         """All jobs, in queue order (``position``, then creation time)."""

@@ -79,7 +79,8 @@ def _translated() -> Iterator[None]:
 
 
 class SqliteRepository:
-    """Jobs, history and settings in one SQLite database. Every method commits before it returns.
+    """Jobs, history and settings in one SQLite database. Every method commits before it returns,
+    except the saves ``group_commits`` lets running jobs share a transaction.
 
     Use it from one thread (the event loop's): the connection belongs to the thread that opened it.
     """
