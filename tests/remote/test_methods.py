@@ -83,6 +83,13 @@ async def test_a_unique_gid_prefix_finds_the_download_and_a_wrong_one_is_a_sente
     assert "not found" in error["message"]
 
 
+async def test_a_job_left_to_adapt_reports_the_most_connections_it_may_grow_to(local, flaky_server):
+    gid = await local.call("aria2.addUri", [flaky_server.add("/auto.bin", payload(1000))], {"pause": "true"})
+    assert job_of(local, gid).connections == 0  # adapts to the link
+    cap = local.engine.settings.max_connections_per_host
+    assert (await local.call("aria2.getOption", gid))["split"] == str(min(cap, 32))
+
+
 async def test_add_uri_options_reach_the_job(local, flaky_server):
     url = flaky_server.add("/o.bin", payload(1000))
     digest = hashlib.sha256(payload(1000)).hexdigest()

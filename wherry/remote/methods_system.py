@@ -49,7 +49,7 @@ def _methods(ctx: RemoteContext, port: Callable[[], int | None]) -> dict[str, Ha
     engine = ctx.engine
 
     async def get_option(params: list[Any]) -> dict[str, str]:
-        return job_options(ctx.find(arg(params, 0, str)))
+        return job_options(ctx.find(arg(params, 0, str)), ctx.settings())
 
     async def change_option(params: list[Any]) -> str:
         job = ctx.find(arg(params, 0, str))

@@ -174,12 +174,14 @@ def read_add_options(options: Any, default_dir: str) -> AddOptions:
     )
 
 
-def job_options(job: Job) -> dict[str, str]:
+def job_options(job: Job, settings: Settings) -> dict[str, str]:
     """getOption: the options the job was added with, in aria2's names."""
+    # A job left to adapt (connections 0) may grow up to the per-host cap: that is its split.
+    split = str(job.connections or min(settings.max_connections_per_host, MAX_CONNECTIONS))
     result = {
         "dir": job.directory,
-        "split": str(job.connections),
-        "max-connection-per-server": str(job.connections),
+        "split": split,
+        "max-connection-per-server": split,
         "max-download-limit": str(job.speed_limit),
     }
     if job.requested_name:
