@@ -191,6 +191,12 @@ class Engine:
         if group is not None:
             group(None)  # commits what is queued
 
+    def commit_saves(self) -> None:
+        """Commit the store's queued saves now: before telling another process it may read them."""
+        commit = getattr(self.repository, "commit_pending", None)
+        if commit is not None:
+            commit()
+
     # ---- reading -----------------------------------------------------------------------------
 
     def jobs(self) -> list[Job]:

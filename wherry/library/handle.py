@@ -142,7 +142,13 @@ class DownloadHandle:
     async def _run(self) -> Result:
         try:
             async with target_lock.held(self._owner._locks, self._request):
-                return await self._download()
+                try:
+                    return await self._download()
+                finally:
+                    # Whoever waits for this lock reads the store next, from another process
+                    # perhaps: this run's saves (FINISHED above all) must be in it by then, not
+                    # still queued for a group commit.
+                    self._owner._live_engine().commit_saves()
         finally:
             for queue in self._followers:
                 queue.put_nowait(None)
