@@ -18,6 +18,14 @@ def wherry_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
 
 
 @pytest.fixture
+def downloads(tmp_path):
+    """An empty download folder for the test."""
+    path = tmp_path / "downloads"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
 def flaky_server():
     """A started `FlakyServer` on 127.0.0.1 (see tests/helpers/flaky_server.py), stopped after the test."""
     from tests.helpers.flaky_server import FlakyServer

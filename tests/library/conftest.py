@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.engine.conftest import FAST
-from wherry.store import open_store
+from tests.helpers.stores import save_settings
 
 
 @pytest.fixture(autouse=True)
@@ -18,15 +18,4 @@ def fast_store(wherry_home: Path) -> Path:
 
 
 def save_fast_settings(home: Path) -> None:
-    repository, _ = open_store(home / "wherry.db")
-    try:
-        repository.save_settings(FAST.with_changes(connections=1))
-    finally:
-        repository.close()
-
-
-@pytest.fixture
-def downloads(tmp_path: Path) -> Path:
-    path = tmp_path / "downloads"
-    path.mkdir()
-    return path
+    save_settings(home, FAST.with_changes(connections=1))

@@ -7,18 +7,13 @@ from pathlib import Path
 
 import wherry
 from tests.engine.conftest import FAST, payload
-from wherry.store import open_store
+from tests.helpers.stores import save_settings
 
 BODY = payload(30_000)
 
 
 def _settings(home: Path, downloads: Path, on: bool) -> None:
-    repository, _ = open_store(home / "wherry.db")
-    try:
-        chosen = FAST.with_changes(connections=1, download_dir=str(downloads), categories_enabled=on)
-        repository.save_settings(chosen)
-    finally:
-        repository.close()
+    save_settings(home, FAST.with_changes(connections=1, download_dir=str(downloads), categories_enabled=on))
 
 
 async def test_no_folder_given_means_the_category_folder_when_categories_are_on(

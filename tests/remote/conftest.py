@@ -20,6 +20,7 @@ import pytest
 
 from tests.e2e.conftest import spawn
 from tests.engine.conftest import FAST
+from tests.helpers.stores import save_settings
 from wherry.core.events import Event
 from wherry.engine import Engine
 from wherry.headless import headless_engine
@@ -110,18 +111,7 @@ def start_serve(cwd: Path, *args: str) -> Served:
 
 def store_fast_settings(home: Path, download_dir: Path) -> None:
     """Quick retries for the process under test, as the engine tests use."""
-    repository, _ = open_store(home / "wherry.db")
-    try:
-        repository.save_settings(FAST.with_changes(download_dir=str(download_dir)))
-    finally:
-        repository.close()
-
-
-@pytest.fixture
-def downloads(tmp_path: Path) -> Path:
-    path = tmp_path / "downloads"
-    path.mkdir()
-    return path
+    save_settings(home, FAST.with_changes(download_dir=str(download_dir)))
 
 
 @pytest.fixture
