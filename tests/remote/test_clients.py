@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from tests.e2e.conftest import wait_for
 from tests.engine.conftest import payload
 from tests.helpers.flaky_server import FaultPlan
 from tests.remote.conftest import SECRET
@@ -18,16 +19,6 @@ pytestmark = pytest.mark.e2e
 
 TIMEOUT = 30.0
 SIZE = 1_500_000
-
-
-def until(condition, timeout: float = TIMEOUT, every: float = 0.05) -> bool:
-    """Poll another process's answers with a deadline (progress is pulled, as in aria2)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(every)
-    return condition()
 
 
 class Listener:
@@ -76,7 +67,7 @@ def test_aria2p_adds_lists_pauses_resumes_removes_and_listens(served, flaky_serv
     import aria2p
 
     api = aria2p.API(aria2p.Client(host="http://127.0.0.1", port=served.port, secret=SECRET))
-    assert until(lambda: api.client.get_version()["version"] == "1.37.0")
+    assert wait_for(lambda: api.client.get_version()["version"] == "1.37.0", TIMEOUT)
     listener = Listener(api.client)
     try:
         listener.warm_up(api, flaky_server)
