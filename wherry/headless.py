@@ -105,8 +105,12 @@ async def start_or_resume(engine: Engine, request: AddRequest) -> tuple[Job, boo
 _RequestKey = tuple[str, Path, str | None]
 
 
-def _request_key(request: AddRequest) -> _RequestKey:
-    return (split_userinfo(request.url.strip())[0], Path(request.directory).resolve(), request.filename)
+def _request_key(request: AddRequest, folders: dict[str, Path] | None = None) -> _RequestKey:
+    folders = {} if folders is None else folders
+    folder = folders.get(request.directory)
+    if folder is None:
+        folder = folders[request.directory] = Path(request.directory).resolve()
+    return (split_userinfo(request.url.strip())[0], folder, request.filename)
 
 
 async def start_or_resume_all(
@@ -127,8 +131,9 @@ async def start_or_resume_all(
     fresh: list[tuple[int, AddRequest]] = []
     first: dict[_RequestKey, int] = {}
     repeats: dict[int, int] = {}
+    folders: dict[str, Path] = {}
     for index, request in enumerate(requests):
-        key = _request_key(request)
+        key = _request_key(request, folders)
         found = earlier.get(key)
         if found is not None:
             results[index] = (found, await _continue(engine, found, request))

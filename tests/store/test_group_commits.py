@@ -131,3 +131,85 @@ def test_a_failed_group_commit_falls_back_to_saving_one_by_one(
     repo.add_history(job.id, "saved at once")
     assert repo.commit_count == before + 1
     assert later.callbacks == []
+
+
+def test_saves_of_one_job_in_one_window_write_its_row_once(repo: SqliteRepository, db_path: Path) -> None:
+    # Only the transaction's end state is ever visible, so a later save of the same job takes
+    # the place of an earlier one it covers; the values stored are the last ones asked for.
+    job = full_job(state=JobState.QUEUED, segments=[Segment(0, 1000, 0)])
+    keeper = full_job(url="https://example.org/keeper", state=JobState.QUEUED)
+    repo.save_jobs([job, keeper])
+    later = Later()
+    repo.group_commits(later)
+    job.transition(JobState.RUNNING)
+    repo.save_job(job)
+    repo.add_history(job.id, "Started.")
+    job.segments[0].done = 400
+    repo.save_progress(job)
+    job.segments[0].done = 1000
+    repo.save_progress(job)  # covers the checkpoint before it
+    repo.save_job(keeper)
+    job.transition(JobState.FINISHED)
+    repo.save_job(job)  # covers both the whole save and the checkpoints
+    job.segments[0].done = 5  # changed after the last save: must not be what is stored
+    statements: list[str] = []
+    connection = repo._conn()
+    connection.set_trace_callback(statements.append)
+    try:
+        later.run()
+    finally:
+        connection.set_trace_callback(None)
+    upserts = [s for s in statements if s.startswith("INSERT INTO jobs")]
+    updates = [s for s in statements if s.startswith("UPDATE jobs")]
+    assert len(upserts) == 2  # one for the job, one for the keeper
+    assert updates == []
+    assert any(s.startswith("INSERT INTO history") for s in statements)
+    other = _other(db_path)
+    try:
+        stored = {j.id: j for j in other.load_jobs()}
+        assert stored[job.id].state is JobState.FINISHED
+        assert stored[job.id].segments[0].done == 1000
+        assert [m for _, m in other.load_history(job.id)] == ["Started."]
+    finally:
+        other.close()
+
+
+def test_a_checkpoint_after_a_whole_save_is_kept_beside_it(repo: SqliteRepository, db_path: Path) -> None:
+    job = full_job(state=JobState.QUEUED, segments=[Segment(0, 1000, 0)])
+    repo.save_jobs([job])
+    later = Later()
+    repo.group_commits(later)
+    job.transition(JobState.RUNNING)
+    job.speed_limit = 777  # a column only a whole save writes
+    repo.save_job(job)
+    job.segments[0].done = 600
+    repo.save_progress(job)  # does not cover the whole save: both are written, in order
+    later.run()
+    other = _other(db_path)
+    try:
+        stored = other.load_jobs()[0]
+        assert (stored.speed_limit, stored.segments[0].done, stored.state) == (777, 600, JobState.RUNNING)
+    finally:
+        other.close()
+
+
+def test_a_checkpoint_never_moves_before_a_whole_save_queued_earlier(
+    repo: SqliteRepository, db_path: Path
+) -> None:
+    job = full_job(state=JobState.QUEUED, segments=[Segment(0, 1000, 0)])
+    repo.save_jobs([job])
+    later = Later()
+    repo.group_commits(later)
+    job.transition(JobState.RUNNING)
+    job.segments[0].done = 100
+    repo.save_progress(job)
+    job.segments[0].done = 200
+    repo.save_job(job)
+    job.segments[0].done = 300
+    repo.save_progress(job)  # must land after the whole save, not in the first checkpoint's place
+    later.run()
+    other = _other(db_path)
+    try:
+        assert other.load_jobs()[0].segments[0].done == 300
+    finally:
+        other.close()

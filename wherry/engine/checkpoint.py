@@ -28,6 +28,7 @@ class Checkpointer:
         self.part: PartFile | None = None
         self._saved: tuple[tuple[int, int | None, int], ...] | None = None
         self._task: asyncio.Task[None] | None = None
+        self._timer: asyncio.TimerHandle | None = None
         self._lock = asyncio.Lock()
 
     def _shape(self) -> tuple[tuple[int, int | None, int], ...]:
@@ -49,11 +50,21 @@ class Checkpointer:
             self._saved = shape
 
     def start(self) -> None:
+        # The periodic task starts only when the first interval ends: a file that is done
+        # sooner (most small ones) never needs it, and a task per file showed in profiles.
+        if self._task is None and self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(self.interval, self._begin)
+
+    def _begin(self) -> None:
+        self._timer = None
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name=f"checkpoint-{self.job.id}")
 
     async def stop(self) -> None:
         """Stop the timer and write a last checkpoint."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         if self._task is not None:
             self._task.cancel()
             # wait() rather than await: a cancellation aimed at our caller must not be swallowed.
@@ -63,10 +74,10 @@ class Checkpointer:
 
     async def _run(self) -> None:
         while True:
-            await asyncio.sleep(self.interval)
             try:
                 await self.flush()
             except Exception:
                 # A failed checkpoint costs at most one interval of work; the transfer goes on
                 # and its own write errors are reported where they happen.
                 log.exception("checkpoint of %s failed", self.job.id)
+            await asyncio.sleep(self.interval)

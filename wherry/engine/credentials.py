@@ -9,9 +9,11 @@ the step up from http:// to https:// on the same host keeps them.
 
 from __future__ import annotations
 
+import functools
 import io
 import netrc
 import os
+import stat
 import urllib.request
 from http.cookiejar import LoadError, MozillaCookieJar
 from pathlib import Path
@@ -37,6 +39,7 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _MAGIC = "# Netscape HTTP Cookie File"
 
 
+@functools.lru_cache(maxsize=4096)
 def origin(url: str) -> tuple[str, str, int | None]:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -63,6 +66,8 @@ def headers_for(
     ``scoped`` headers (host or URL, name, value) go to that host alone and replace a job
     header of the same name there.
     """
+    if not headers and not scoped:
+        return []  # most downloads: nothing to decide per hop
     trusted = same_origin(url, given_for) or _upgraded(given_for, url)
     own = [(name, value) for where, name, value in scoped if _is_for(url, where)]
     names = {name.lower() for name, _ in own}
@@ -99,16 +104,29 @@ def netrc_auth(url: str, path: str | None = None) -> tuple[str, str] | None:
     """
     where = path or os.environ.get("NETRC") or str(Path.home() / ".netrc")
     host = urlsplit(url).hostname
-    if not host or not os.path.isfile(where):
+    if not host:
         return None
     try:
-        entry = netrc.netrc(where).authenticators(host)
-    except (OSError, netrc.NetrcParseError):
+        info = os.stat(where)
+    except OSError:
         return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    parsed = _netrc_file(where, info.st_mtime_ns, info.st_size)
+    entry = None if parsed is None else parsed.authenticators(host)  # with the "default" entry
     if entry is None:
         return None
     login, account, password = entry
     return basic_auth(login or account or "", password or "")
+
+
+@functools.lru_cache(maxsize=4)
+def _netrc_file(where: str, mtime_ns: int, size: int) -> netrc.netrc | None:
+    # Read once per version of the file: a list of 3,000 URLs would otherwise parse it 3,000 times.
+    try:
+        return netrc.netrc(where)
+    except (OSError, netrc.NetrcParseError):
+        return None
 
 
 # The Hugging Face Hub's hosts; its own client reads the token from HF_TOKEN, else from the file

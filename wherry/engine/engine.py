@@ -68,6 +68,16 @@ CLOSE_TIMEOUT = 2.0
 GROUP_COMMIT_WINDOW = 0.01
 
 
+def _usable_folder(text: str) -> Path:
+    """The folder made if missing and resolved, or InputError when Wherry cannot use it."""
+    directory = Path(text).expanduser()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        return directory.resolve()
+    except OSError as exc:
+        raise InputError(ErrorKind.PERMISSION, f"Wherry cannot use the folder {directory}.") from exc
+
+
 def validate_url(url: str) -> str:
     """The URL stripped, or InputError if it is not an http(s) address with a host."""
     text = url.strip()
@@ -305,9 +315,10 @@ class Engine:
         results: list[Job | InputError] = []
         jobs: list[Job] = []
         planned: set[Path] = set()  # names insisted on earlier in the same list
+        folders: dict[str, Path] = {}  # each folder of the list made and resolved once
         for request in requests:
             try:
-                job = await self._new_job(request, planned)
+                job = await self._new_job(request, planned, folders)
             except InputError as error:
                 results.append(error)
                 continue
@@ -319,16 +330,16 @@ class Engine:
         self._admit(jobs)
         return results
 
-    async def _new_job(self, request: AddRequest, planned: Collection[Path] = ()) -> Job:
+    async def _new_job(
+        self, request: AddRequest, planned: Collection[Path] = (), folders: dict[str, Path] | None = None
+    ) -> Job:
         url, headers, secret = request_credentials(request)
         url = validate_url(url)
         mirrors = [Mirror(validate_url(m), priority) for priority, m in enumerate(request.mirrors, 1)]
-        directory = Path(request.directory).expanduser()
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-            directory = directory.resolve()
-        except OSError as exc:
-            raise InputError(ErrorKind.PERMISSION, f"Wherry cannot use the folder {directory}.") from exc
+        folders = {} if folders is None else folders
+        directory = folders.get(request.directory)
+        if directory is None:
+            directory = folders[request.directory] = _usable_folder(request.directory)
         name = request.filename
         if name is not None:
             if sanitize_filename(name) != name:

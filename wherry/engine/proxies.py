@@ -8,6 +8,7 @@ pip and Python's urllib about them. NO_PROXY applies to a configured proxy too, 
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -58,31 +59,40 @@ class ProxyChooser:
     setting: str = ""
     environ: Mapping[str, str] | None = None
 
-    def _variables(self) -> dict[str, str]:
+    def _pairs(self) -> tuple[tuple[tuple[str, str], ...], bool]:
+        """The proxy variables that are set, and whether this runs under CGI."""
         if self.environ is None:
             env: Mapping[str, str] = os.environ
-            pairs = [(name, env[name]) for name in _LOOKUPS if name in env]
-            return _proxy_variables(pairs, cgi="REQUEST_METHOD" in env)
-        return _proxy_variables(list(self.environ.items()), cgi=False)
+            return tuple((name, env[name]) for name in _LOOKUPS if name in env), "REQUEST_METHOD" in env
+        return tuple(self.environ.items()), False
 
     def choose(self, url: str) -> str | None:
         """The proxy URL for ``url``, or None to connect directly."""
         setting = self.setting.strip()
         if setting.lower() == DIRECT:
             return None
-        variables = self._variables()
-        host = urlsplit(url).hostname or ""
-        if variables.get("no") and proxy_bypass_environment(host, {"no": variables["no"]}):
-            return None
-        if setting:
-            return setting
-        scheme = urlsplit(url).scheme.lower()
-        chosen = variables.get(scheme) or variables.get("all")
-        if not chosen:
-            return None
-        if "://" not in chosen:
-            chosen = "http://" + chosen  # "proxy:3128", as many people write it
-        return chosen
+        parts = urlsplit(url)
+        pairs, cgi = self._pairs()
+        # The variables are read on every request, so a change while Wherry runs is seen; what
+        # they decide for a host is remembered, since each request asks again.
+        return _choose(setting, pairs, cgi, parts.scheme.lower(), parts.hostname or "")
+
+
+@functools.lru_cache(maxsize=1024)
+def _choose(
+    setting: str, pairs: tuple[tuple[str, str], ...], cgi: bool, scheme: str, host: str
+) -> str | None:
+    variables = _proxy_variables(list(pairs), cgi)
+    if variables.get("no") and proxy_bypass_environment(host, {"no": variables["no"]}):
+        return None
+    if setting:
+        return setting
+    chosen = variables.get(scheme) or variables.get("all")
+    if not chosen:
+        return None
+    if "://" not in chosen:
+        chosen = "http://" + chosen  # "proxy:3128", as many people write it
+    return chosen
 
 
 def _proxy_variables(pairs: list[tuple[str, str]], cgi: bool) -> dict[str, str]:

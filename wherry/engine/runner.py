@@ -144,6 +144,7 @@ class Runner:
             self.growth = Growth(ceiling)
         self.peak_connections = 0  # the most connections transferring at once, for the log
         self._split_ready = False
+        self._watching = False
 
     # ---- lifecycle ---------------------------------------------------------------------------
 
@@ -245,16 +246,30 @@ class Runner:
         self.workers, self._tasks, self._busy = [], [], set()
         self._split_ready = known
         self.sources.want(self.connections())
+        self._watching = False
+        timer: asyncio.TimerHandle | None = None
         try:
             async with asyncio.TaskGroup() as group:
                 self._group = group
                 for _ in range(self.connections() if known else 1):
                     self._spawn()
-                group.create_task(self._watch(), name=f"watch-{job.id}")
+                if known:
+                    self._start_watch()
+                else:
+                    # A lone probe has nothing to watch yet: most small files are done before
+                    # this fires, and a task per file showed in the many-files profile.
+                    timer = asyncio.get_running_loop().call_later(WATCH_TICK, self._start_watch)
         except BaseExceptionGroup as errors:
             raise _most_serious(errors) from None
         finally:
+            if timer is not None:
+                timer.cancel()
             self._group = None
+
+    def _start_watch(self) -> None:
+        if self._group is not None and not self._watching:
+            self._watching = True
+            self._group.create_task(self._watch(), name=f"watch-{self.job.id}")
 
     def _spawn(self) -> None:
         assert self._group is not None
@@ -432,6 +447,7 @@ class Runner:
             for _ in range(self.connections() - 1 if added else 0):
                 self._spawn()
             self._split_ready = True
+            self._start_watch()
         self.ctx.changed(self.job, "probed")
 
     def check_mirror(self, remote: RemoteFile, url: str) -> None:

@@ -92,6 +92,10 @@ class SqliteRepository:
         self.path = path
         self._schedule: Schedule | None = None
         self._pending: list[_Op] = []
+        # Where each job's latest queued save sits in _pending, and whether it was a whole save
+        # ("job") or a checkpoint ("progress"): a later save of the same job that covers it
+        # takes its place instead of queuing another write (see _submit_save).
+        self._queued_saves: dict[JobId, list[tuple[int, str]]] = {}
         self._commit_count = 0  # transactions committed by this repository, for tests and the bench
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -151,10 +155,41 @@ class SqliteRepository:
             return
         self._run([op])
 
+    def _submit_save(self, job_id: JobId, kind: str, op: _Op) -> None:
+        """Queue a save of one job, in place of queued saves of the same job that it covers.
+
+        Every queued write commits in one transaction, so only the end state of a job's rows is
+        ever visible: a whole save covers every earlier save of the same job, a checkpoint the
+        checkpoints queued since the last whole save. A small file's five or six saves within
+        one commit window then cost one write. The values are still the ones taken when each
+        save was asked for; the newest takes the place of the first one it covers, so the
+        job's row exists before any history line queued after that one.
+        """
+        if self._schedule is None:
+            self._run([op])
+            return
+        queued = self._queued_saves.setdefault(job_id, [])
+        if kind == "job":
+            covered = list(queued)
+        else:
+            wholes = [i for i, (_, k) in enumerate(queued) if k == "job"]
+            covered = queued[wholes[-1] + 1 :] if wholes else list(queued)
+        if not covered:
+            queued.append((len(self._pending), kind))
+            self._submit(op, soon=True)
+            return
+        first = covered[0][0]
+        for index, _ in covered[1:]:
+            self._pending[index] = _nothing
+        self._pending[first] = op
+        kept = [q for q in queued if q not in covered]
+        self._queued_saves[job_id] = sorted([*kept, (first, kind)])
+
     def _run(self, ops: list[_Op]) -> None:
         # The queue goes first, in the same transaction; if that fails, the queue is gone as a
         # single save's values would be, and the caller hears of it.
         work, self._pending = [*self._pending, *ops], []
+        self._queued_saves.clear()
         with self._writing() as conn:
             for op in work:
                 op(conn)
@@ -242,7 +277,7 @@ class SqliteRepository:
 
     def save_job(self, job: Job) -> None:
         """Insert or update the job with its mirrors and segments, in one transaction."""
-        self._submit(self._job_op([job]), soon=True)
+        self._submit_save(job.id, "job", self._job_op([job]))
 
     def save_jobs(self, jobs: Sequence[Job]) -> None:
         """Insert or update several jobs, with their mirrors and segments, in one transaction.
@@ -297,7 +332,7 @@ class SqliteRepository:
             if conn.execute(_PROGRESS_UPDATE, values).rowcount:
                 self._write_segments(conn, job_id, segments)
 
-        self._submit(write, soon=True)
+        self._submit_save(job_id, "progress", write)
 
     @staticmethod
     def _write_segments(conn: sqlite3.Connection, job_id: str, rows: list[tuple[Any, ...]]) -> None:
@@ -382,6 +417,10 @@ class SqliteRepository:
         with _translated(), self._db.atomic("IMMEDIATE"):
             for batch in chunked(rows, _CHUNK):
                 s.insert_many(batch).on_conflict(conflict_target=[s.key], preserve=[s.value]).execute()
+
+
+def _nothing(conn: sqlite3.Connection) -> None:
+    """A queued save another one has covered."""
 
 
 def _segment_rows(job: Job) -> list[tuple[Any, ...]]:
