@@ -207,6 +207,9 @@ class Job:
     error_message: str | None = None
     created_at: datetime = field(default_factory=utcnow)
     finished_at: datetime | None = None
+    # (directory, filename, target, part path) as last computed: a running job asks for its
+    # paths many times, and building a Path each time showed in the many-files profile.
+    _paths: tuple[str, str, Path, Path] | None = field(default=None, init=False, repr=False, compare=False)
 
     def transition(self, new: JobState) -> None:
         """Move to ``new`` or raise IllegalTransition; the only way ``state`` changes."""
@@ -225,14 +228,29 @@ class Job:
     def bytes_done(self) -> int:
         return sum(s.done for s in self.segments)
 
+    def _known_paths(self) -> tuple[str, str, Path, Path] | None:
+        if not self.filename:
+            return None
+        paths = self._paths
+        if paths is None or paths[0] != self.directory or paths[1] != self.filename:
+            target = Path(self.directory, self.filename)
+            paths = self._paths = (
+                self.directory,
+                self.filename,
+                target,
+                target.with_name(target.name + ".part"),
+            )
+        return paths
+
     @property
     def target(self) -> Path | None:
-        return Path(self.directory, self.filename) if self.filename else None
+        paths = self._known_paths()
+        return None if paths is None else paths[2]
 
     @property
     def part_path(self) -> Path | None:
-        target = self.target
-        return target.with_name(target.name + ".part") if target else None
+        paths = self._known_paths()
+        return None if paths is None else paths[3]
 
     @property
     def urls(self) -> list[str]:

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import heapq
 import logging
+import re
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -68,6 +69,9 @@ CLOSE_TIMEOUT = 2.0
 GROUP_COMMIT_WINDOW = 0.01
 
 
+_SPACE = re.compile(r"\s")
+
+
 def _usable_folder(text: str) -> Path:
     """The folder made if missing and resolved, or InputError when Wherry cannot use it."""
     directory = Path(text).expanduser()
@@ -87,7 +91,7 @@ def validate_url(url: str) -> str:
         _ = parts.port  # raises ValueError on a bad port
     except ValueError:
         host = None
-    if parts.scheme.lower() not in ("http", "https") or not host or any(c.isspace() for c in text):
+    if parts.scheme.lower() not in ("http", "https") or not host or _SPACE.search(text):
         shown = text if len(text) <= 80 else text[:77] + "…"
         raise InputError(
             ErrorKind.BAD_URL, f"“{shown}” is not a web address Wherry can download (http:// or https://)."

@@ -35,7 +35,8 @@ def sanitize_filename(raw: str | None) -> str:
     # Keep only the last component, whichever separator the server used.
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = _FORBIDDEN.sub("_", name)
-    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"))
+    if not name.isascii():  # ASCII has no format or separator characters; its controls are gone
+        name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"))
     name = name.strip().strip(". ")
     if name.upper().split(".", 1)[0] in _WINDOWS_RESERVED:
         name = "_" + name
@@ -65,22 +66,20 @@ def _numbered(name: str, n: int) -> str:
 
 
 def unique_name(
-    directory: Path,
+    directory: Path | str,
     name: str,
     taken: Collection[str] = (),
-    exists: Callable[[Path], bool] = os.path.lexists,
+    exists: Callable[[str], bool] = os.path.lexists,
 ) -> str:
     """``name``, or ``name (1).ext``, ``name (2).ext``… — the first free in ``directory``.
 
     A name is taken when a file or its ``.part`` exists, or another job already claimed it.
     """
+    folder = os.fspath(directory)
     candidate = name
     for n in range(1, 10_000):
-        if (
-            candidate not in taken
-            and not exists(directory / candidate)
-            and not exists(directory / (candidate + ".part"))
-        ):
+        path = os.path.join(folder, candidate)
+        if candidate not in taken and not exists(path) and not exists(path + ".part"):
             return candidate
         candidate = _numbered(name, n)
     raise FileExistsError(f"No free name for {name} in {directory}")

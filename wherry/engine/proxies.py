@@ -29,6 +29,11 @@ SCHEMES = ("http", "https", "socks5", "socks5h")
 # millisecond per request, and still sees a variable the process changes while it runs.
 _NAMES = tuple(f"{scheme}_proxy" for scheme in ("http", "https", "all", "no"))
 _LOOKUPS = tuple(name for lower in _NAMES for name in (lower, lower.upper()))
+# Per scheme, only its own variable, ALL_PROXY and NO_PROXY can matter.
+_LOOKUPS_FOR = {
+    scheme: tuple(n for n in _LOOKUPS if n.lower() in (f"{scheme}_proxy", "all_proxy", "no_proxy"))
+    for scheme in ("http", "https")
+}
 
 
 def check_proxy_url(url: str) -> str:
@@ -59,11 +64,16 @@ class ProxyChooser:
     setting: str = ""
     environ: Mapping[str, str] | None = None
 
-    def _pairs(self) -> tuple[tuple[tuple[str, str], ...], bool]:
-        """The proxy variables that are set, and whether this runs under CGI."""
+    def _pairs(self, scheme: str) -> tuple[tuple[tuple[str, str], ...], bool]:
+        """The variables that can decide for ``scheme`` and are set, and whether this is CGI."""
         if self.environ is None:
-            env: Mapping[str, str] = os.environ
-            return tuple((name, env[name]) for name in _LOOKUPS if name in env), "REQUEST_METHOD" in env
+            get = os.environ.get
+            found = []
+            for name in _LOOKUPS_FOR.get(scheme, _LOOKUPS):
+                value = get(name)
+                if value is not None:
+                    found.append((name, value))
+            return tuple(found), get("REQUEST_METHOD") is not None
         return tuple(self.environ.items()), False
 
     def choose(self, url: str) -> str | None:
@@ -72,10 +82,11 @@ class ProxyChooser:
         if setting.lower() == DIRECT:
             return None
         parts = urlsplit(url)
-        pairs, cgi = self._pairs()
+        scheme = parts.scheme.lower()
+        pairs, cgi = self._pairs(scheme)
         # The variables are read on every request, so a change while Wherry runs is seen; what
         # they decide for a host is remembered, since each request asks again.
-        return _choose(setting, pairs, cgi, parts.scheme.lower(), parts.hostname or "")
+        return _choose(setting, pairs, cgi, scheme, parts.hostname or "")
 
 
 @functools.lru_cache(maxsize=1024)

@@ -447,7 +447,8 @@ class Runner:
             for _ in range(self.connections() - 1 if added else 0):
                 self._spawn()
             self._split_ready = True
-            self._start_watch()
+            if added:
+                self._start_watch()
         self.ctx.changed(self.job, "probed")
 
     def check_mirror(self, remote: RemoteFile, url: str) -> None:
@@ -534,7 +535,7 @@ class Runner:
         else:
             suggested = remote.filename or url_filename(remote.final_url) or url_filename(job.url)
             name = sanitize_filename(suggested)
-            job.filename = unique_name(Path(job.directory), name, self.ctx.taken_names(job))
+            job.filename = unique_name(job.directory, name, self.ctx.taken_names(job))
 
     def check_space(self, total: int | None) -> None:
         remaining = (total or 0) - self.job.bytes_done
