@@ -40,19 +40,18 @@ from wherry.core.jobs import AddRequest, ChecksumSpec, Job, JobId, JobState, Mir
 from wherry.core.ports import JobRepository, LocalCopies, Verifier
 from wherry.core.settings import Settings
 from wherry.engine.breaker import CircuitBreaker
-from wherry.engine.checksum_lookup import checksum_from_url, find_checksum
 from wherry.engine.credentials import carry_credentials, request_credentials
-from wherry.engine.dir_sync import DirectorySync
 from wherry.engine.fetcher import CHUNK
 from wherry.engine.hosts import HostPool
 from wherry.engine.names import NameIndex, TakenNames
 from wherry.engine.naming import sanitize_filename
-from wherry.engine.partfile import PartFile
+from wherry.engine.partfile import PartFile, sync_and_close, sync_directory
 from wherry.engine.probe import probe
 from wherry.engine.proxies import ProxyChooser
 from wherry.engine.ratelimit import TokenBucket
 from wherry.engine.runner import AUTO_CONNECTIONS, MAX_CONNECTIONS, RunContext, Runner
 from wherry.engine.sizes import human_size
+from wherry.engine.sync_queue import SyncQueue
 from wherry.engine.transport import Transport
 
 __all__ = ["Engine", "validate_url"]
@@ -136,7 +135,8 @@ class Engine:
         self._next_position = 0
         self._ready: list[tuple[int, JobId]] = []
         self._names = NameIndex()
-        self._folders = DirectorySync()
+        self._folders: SyncQueue[Path] = SyncQueue(sync_directory, "folders")
+        self._syncs: SyncQueue[int] = SyncQueue(sync_and_close, "files")
         self._session: aiohttp.ClientSession | None = None
         self._transport: Transport | None = None
         self._closing = False
@@ -376,6 +376,8 @@ class Engine:
         self._next_position += 1
         if job.checksum is None and request.checksum_url:
             assert self._transport is not None
+            from wherry.engine.checksum_lookup import checksum_from_url  # rarely needed; slow to load
+
             found = await checksum_from_url(self._transport, job, request.checksum_url)
             job.checksum, job.checksum_source = found
         return job
@@ -529,6 +531,8 @@ class Engine:
             headers=headers,
             secret_headers=secret,
         )
+        from wherry.engine.checksum_lookup import checksum_from_url, find_checksum
+
         if request.checksum_url:
             return await checksum_from_url(self._transport, probe_job, request.checksum_url)
         return await find_checksum(self._transport, probe_job)
@@ -675,6 +679,7 @@ class Engine:
             verifying=self._verifying,
             note=self._note,
             folders=self._folders,
+            syncs=self._syncs,
         )
 
     def _launch(self, job: Job) -> None:

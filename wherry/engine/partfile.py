@@ -13,13 +13,14 @@ from pathlib import Path
 
 from wherry.core.errors import ErrorKind, JobError
 from wherry.engine.http_errors import translate_disk_error
+from wherry.engine.sync_queue import SyncQueue
 
 try:
     import fcntl
 except ImportError:  # Windows: no advisory locks; two writers are prevented by the store alone
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["PartFile", "finalize", "sync_directory"]
+__all__ = ["PartFile", "finalize", "sync_and_close", "sync_directory"]
 
 _sync = getattr(os, "fdatasync", os.fsync)  # macOS has no fdatasync
 
@@ -45,12 +46,13 @@ _fallocate = _linux_fallocate()
 class PartFile:
     """An open, exclusively locked partial file. Close it when done."""
 
-    def __init__(self, path: Path, fd: int) -> None:
+    def __init__(self, path: Path, fd: int, syncs: SyncQueue[int] | None = None) -> None:
         self.path = path
         self._fd = fd
+        self._syncs = syncs  # shares fdatasync trips with other files; None: one trip each
 
     @classmethod
-    def open(cls, path: Path) -> PartFile:
+    def open(cls, path: Path, syncs: SyncQueue[int] | None = None) -> PartFile:
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
@@ -66,7 +68,7 @@ class PartFile:
                         f"{path.name} is being downloaded by another Wherry right now.",
                     ) from exc
                 raise translate_disk_error(exc, str(path)) from exc
-        return cls(path, fd)
+        return cls(path, fd, syncs)
 
     @property
     def closed(self) -> bool:
@@ -116,9 +118,13 @@ class PartFile:
         """Flush written bytes to the disk, off the event loop."""
         if self._fd < 0:
             return
-        loop = asyncio.get_running_loop()
         try:
-            await loop.run_in_executor(None, _sync, self._fd)
+            if self._syncs is not None:
+                # A duplicate, which the batch closes once synced: the file may be closed (a
+                # pause) before its batch runs, and its descriptor number reused meanwhile.
+                await self._syncs.sync(os.dup(self._fd))
+            else:
+                await asyncio.get_running_loop().run_in_executor(None, _sync, self._fd)
         except OSError as exc:
             raise translate_disk_error(exc, str(self.path)) from exc
 
@@ -126,6 +132,14 @@ class PartFile:
         if self._fd >= 0:
             fd, self._fd = self._fd, -1
             os.close(fd)  # also drops the flock
+
+
+def sync_and_close(fd: int) -> None:
+    """fdatasync ``fd`` and close it (a duplicate made for a ``SyncQueue``)."""
+    try:
+        _sync(fd)
+    finally:
+        os.close(fd)
 
 
 def sync_directory(directory: Path) -> None:
@@ -141,7 +155,7 @@ def sync_directory(directory: Path) -> None:
 def finalize(part: Path, target: Path, overwrite: bool, sync_folder: bool = True) -> None:
     """Move a complete, synced ``part`` to ``target`` atomically.
 
-    ``sync_folder`` False leaves the directory fsync to the caller (``DirectorySync``, which
+    ``sync_folder`` False leaves the directory fsync to the caller (a ``SyncQueue``, which
     shares one among many renames); the new name is durable only after it.
 
     Without ``overwrite`` an existing target is never replaced: a hard link fails if the name

@@ -47,7 +47,6 @@ from wherry.engine.connections import (
     worth_splitting,
 )
 from wherry.engine.digests import digests_disagree
-from wherry.engine.dir_sync import DirectorySync
 from wherry.engine.fetcher import CHUNK, Fetcher, RestartNeeded
 from wherry.engine.hosts import HostPool
 from wherry.engine.http_errors import translate_disk_error
@@ -64,6 +63,7 @@ from wherry.engine.ratelimit import TokenBucket
 from wherry.engine.retry import RetryPolicy
 from wherry.engine.sizes import human_size
 from wherry.engine.stats import SpeedMeter
+from wherry.engine.sync_queue import SyncQueue
 from wherry.engine.transport import Transport
 
 __all__ = [
@@ -107,7 +107,8 @@ class RunContext:
     retrying: Callable[[Job, WherryError, int, float], None]
     verifying: Callable[[Job], None]
     note: Callable[[Job, str], None]  # a line in the job's history
-    folders: DirectorySync | None = None  # shares directory fsyncs among jobs finishing together
+    folders: SyncQueue[Path] | None = None  # shares directory fsyncs among jobs finishing together
+    syncs: SyncQueue[int] | None = None  # shares their files' fdatasyncs the same way
 
 
 class Runner:
@@ -554,7 +555,7 @@ class Runner:
         if self.part is None:
             path = self.job.part_path
             assert path is not None, "the name is decided before the first byte"
-            self.part = PartFile.open(path)
+            self.part = PartFile.open(path, self.ctx.syncs)
             self.checkpoint.part = self.part
             self.checkpoint.start()
         if self.hash is None and self._hash_seed is not None:

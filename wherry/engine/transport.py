@@ -20,7 +20,6 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import aiohttp
-from aiohttp_socks import ProxyConnector
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from wherry.core.errors import ErrorKind, InputError, JobError, SourceError
@@ -86,6 +85,8 @@ class Transport:
         if scheme in ("socks5", "socks5h"):
             session = self._socks.get(proxy)
             if session is None:
+                from aiohttp_socks import ProxyConnector  # only for SOCKS; it costs start-up time
+
                 # socks5h: the proxy resolves the name (rdns), as curl's socks5h:// does.
                 plain = urlunsplit(("socks5", *urlsplit(proxy)[1:]))
                 connector = ProxyConnector.from_url(

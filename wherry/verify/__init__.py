@@ -4,61 +4,75 @@ Standard library only. The Qt-facing ``VerifyService`` lives in ``wherry.verify.
 imported from there, so importing this package never loads Qt.
 """
 
-from wherry.verify.batch import (
-    FileResult,
-    FileStatus,
-    PlanWarning,
-    VerifyItem,
-    VerifyPlan,
-    default_workers,
-    plan_verification,
-    verify_items,
-)
-from wherry.verify.checksum_files import (
-    MAX_CHECKSUM_FILE_BYTES,
-    ChecksumEntry,
-    ChecksumFile,
-    ChecksumLineError,
-    algorithm_from_filename,
-    is_checksum_filename,
-    looks_like_checksum_text,
-    parse_checksum_text,
-    read_checksum_file,
-    safe_relative_name,
-    sidecar_subject,
-)
-from wherry.verify.finder import (
-    DigestTarget,
-    FindMatch,
-    FindProblem,
-    FindStats,
-    find_by_digest,
-    parse_digest_target,
-)
-from wherry.verify.hashing import (
-    CHUNK_SIZE,
-    HASH_ALGORITHMS,
-    ExecutorVerifier,
-    HashingCancelled,
-    ProgressCallback,
-    algorithms_for_length,
-    hash_file,
-    hash_prefix,
-    new_hasher,
-    normalize_algorithm,
-    read_error_message,
-)
-from wherry.verify.metalink import (
-    MAX_METALINK_BYTES,
-    Metalink,
-    MetalinkFile,
-    MetalinkUrl,
-    PieceHashes,
-    ordered_urls,
-    parse_metalink,
-    read_metalink,
-    sanitize_name,
-)
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Each public name and the module that defines it. They are imported on first use: a download
+# needs only the hashing, and loading checksum files, metalinks, batches and the finder every
+# time cost tens of milliseconds of start-up (see docs/PERFORMANCE.md).
+_WHERE = {
+    "CHUNK_SIZE": "hashing",
+    "ChecksumEntry": "checksum_files",
+    "ChecksumFile": "checksum_files",
+    "ChecksumLineError": "checksum_files",
+    "DigestTarget": "finder",
+    "ExecutorVerifier": "hashing",
+    "FileResult": "batch",
+    "FileStatus": "batch",
+    "FindMatch": "finder",
+    "FindProblem": "finder",
+    "FindStats": "finder",
+    "HASH_ALGORITHMS": "hashing",
+    "HashingCancelled": "hashing",
+    "MAX_CHECKSUM_FILE_BYTES": "checksum_files",
+    "MAX_METALINK_BYTES": "metalink",
+    "Metalink": "metalink",
+    "MetalinkFile": "metalink",
+    "MetalinkUrl": "metalink",
+    "PieceHashes": "metalink",
+    "PlanWarning": "batch",
+    "ProgressCallback": "hashing",
+    "VerifyItem": "batch",
+    "VerifyPlan": "batch",
+    "algorithm_from_filename": "checksum_files",
+    "algorithms_for_length": "hashing",
+    "default_workers": "batch",
+    "find_by_digest": "finder",
+    "hash_file": "hashing",
+    "hash_prefix": "hashing",
+    "is_checksum_filename": "checksum_files",
+    "looks_like_checksum_text": "checksum_files",
+    "new_hasher": "hashing",
+    "normalize_algorithm": "hashing",
+    "ordered_urls": "metalink",
+    "parse_checksum_text": "checksum_files",
+    "parse_digest_target": "finder",
+    "parse_metalink": "metalink",
+    "plan_verification": "batch",
+    "read_checksum_file": "checksum_files",
+    "read_error_message": "hashing",
+    "read_metalink": "metalink",
+    "safe_relative_name": "checksum_files",
+    "sanitize_name": "metalink",
+    "sidecar_subject": "checksum_files",
+    "verify_items": "batch",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'wherry.verify' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"wherry.verify.{module}"), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_WHERE})
+
 
 __all__ = [
     "CHUNK_SIZE",
