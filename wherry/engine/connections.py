@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from wherry.core.jobs import Segment
-from wherry.engine.planner import carve, claimable, split_largest
+from wherry.engine.planner import ALIGN, carve, claimable, split_largest
 from wherry.engine.stats import SpeedMeter
 
 __all__ = [
@@ -35,11 +35,13 @@ __all__ = [
     "SLOW_GRACE",
     "SLOW_RATIO",
     "STEAL_MIN_ETA",
+    "TAIL_SPLIT_SHARE",
     "Growth",
     "Worker",
     "claim",
     "more_work_may_come",
     "slow_workers",
+    "tail_split",
     "worth_splitting",
 ]
 
@@ -51,6 +53,12 @@ SLOW_RATIO = 0.1
 # (and has been running at least this long); idle connections look for such pieces this often.
 STEAL_MIN_ETA = 1.0
 IDLE_RECHECK = 0.25
+# An idle connection may take half of a running connection's share down to this fraction of
+# the min split size, which only bounds how a download is first divided. Otherwise the
+# connection with the most left holds the end of the file alone: on a lossy line, where
+# connections run at very different speeds, the slowest of sixteen even 2 MiB shares took four
+# times as long as the fastest, and with a 1 MiB minimum no share could be halved at all.
+TAIL_SPLIT_SHARE = 4
 # Adaptive growth: connections at the start, the pause once all of a stage's connections
 # receive before measuring (the new ones are in TCP slow start), how long a stage measures,
 # and the share of the ideal gain a step must show. A stage waits for its connections to
@@ -110,7 +118,7 @@ def claim(
     if index is not None and piece is not None:
         carve(segments, index, piece, min_split)
     if index is None and can_split:
-        index = split_largest(segments, min_split, worth)
+        index = split_largest(segments, tail_split(min_split), worth)
     if index is None:
         return None
     segment = segments[index]
@@ -130,9 +138,14 @@ def worth_splitting(workers: Sequence[Worker], segment: Segment, now: float) -> 
     return True
 
 
+def tail_split(min_split: int) -> int:
+    """The smallest piece a running connection's share may be halved into for an idle one."""
+    return max(ALIGN, min_split // TAIL_SPLIT_SHARE)
+
+
 def more_work_may_come(segments: Sequence[Segment], accept_ranges: bool, min_split: int) -> bool:
     """Could an idle connection still get a piece, once a running one shows it is slow?"""
-    split = 2 * min_split
+    split = 2 * tail_split(min_split)
     return accept_ranges and any((s.remaining or 0) >= split for s in segments)
 
 
