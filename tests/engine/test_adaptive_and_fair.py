@@ -28,6 +28,27 @@ async def test_adaptive_growth_stops_when_more_connections_add_no_throughput(
     assert 4 < peak <= 8, f"grew to {peak} connections"
 
 
+async def test_a_job_that_may_grow_is_divided_into_as_many_shares_as_it_may_grow_to(
+    harness: Harness, flaky_server: FlakyServer
+) -> None:
+    # Connections added by growth must start on a share of their own: halving a running
+    # connection's share would cut its request and make it reconnect (slow start on a lossy line).
+    data = payload(3 * MIB)
+    url = flaky_server.add("/shares.bin", data, plan=FaultPlan(drip_rate=200_000, total_rate=800_000))
+    await harness.open(**SPLIT)
+    job = await harness.download(url, timeout=60)
+    assert job.target is not None
+    assert job.target.read_bytes() == data
+    share = len(data) // 16  # the host's cap is the most this job could grow to
+    starts = {
+        int(r.range.split("=")[1].split("-")[0])
+        for r in flaky_server.requests_for("/shares.bin", "GET")
+        if r.range is not None
+    }
+    assert {k * share for k in range(16)} <= starts
+    assert flaky_server.peak_in_flight("/shares.bin") <= 8  # not one connection per share
+
+
 async def test_adaptive_growth_keeps_adding_while_each_connection_adds_throughput(
     harness: Harness, flaky_server: FlakyServer
 ) -> None:

@@ -444,7 +444,12 @@ class Runner:
             if self._ordered():
                 added = carve(self.job.segments, 0, self._piece(), min_split)
             else:
-                added = bool(split_evenly(self.job.segments, 0, self.connections(), min_split))
+                # A job that may grow gets as many shares as it may grow to: the connections it
+                # adds later then start on a share of their own, where halving a running one's
+                # would cut that request and make its connection start over (on a lossy line,
+                # a new TCP connection starts slow). Fewer connections take the spare shares in turn.
+                shares = self.growth.ceiling if self.growth is not None else self.connections()
+                added = bool(split_evenly(self.job.segments, 0, shares, min_split))
             for _ in range(self.connections() - 1 if added else 0):
                 self._spawn()
             self._split_ready = True
