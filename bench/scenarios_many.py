@@ -24,6 +24,7 @@ from typing import Any
 import many_files as mf
 
 MANY_SETS = ((3000, 4 * 1024), (1000, 256 * 1024))
+FLOOR = Path(__file__).resolve().parent / "floor_fetch.py"
 TARGET_MANY_WALL = 1.0
 TARGET_MANY_RSS_MIB = 150.0
 TARGET_LOSSY_WALL = 1.0
@@ -144,18 +145,25 @@ def many(ctx: Any, bd: ModuleType) -> None:
             argv, env, out = wherry(run_dir, listing)
             return [*argv[:2], "-j", "16", *argv[2:]], env, out
 
+        def floor(run_dir: Path, listing: Path = listing) -> tuple[list[str], dict[str, str], Path]:
+            # Not a contender: aiohttp writing and syncing each file, Wherry's work taken away.
+            out = run_dir / "out"
+            argv = [bd.wherry_python(ctx.wherry), str(FLOOR), str(listing), str(out), "-j", "16"]
+            return argv, bd.clean_env(), out
+
         def check(out: Path, what: str, _run_dir: Path, digests: dict[str, str] = digests) -> None:
             mf.check_folder(out, digests, what)
 
         ctx.report.line(
             f"  commands: {' '.join(aria2c(Path('DIR'))[0])} ; wherry get -q -i LIST -d DIR"
-            " ; wherry get -j 16 -q -i LIST -d DIR (wherry-j16)"
+            " ; wherry get -j 16 -q -i LIST -d DIR (wherry-j16) ; floor_fetch.py LIST DIR -j 16 (floor)"
         )
-        tools = {"aria2c": aria2c, "wherry": wherry, "wherry-j16": wherry_j16}
+        tools = {"aria2c": aria2c, "wherry": wherry, "wherry-j16": wherry_j16, "floor": floor}
         runs = _paired(ctx, bd, f"many{count}", tools, check, 600.0)
         _table(ctx, bd, runs, per=count)
         _ratio(ctx, bd, runs, "wherry", "aria2c")
         ratio = _ratio(ctx, bd, runs, "wherry-j16", "aria2c")
+        _ratio(ctx, bd, runs, "floor", "aria2c")
         ctx.report.target(
             f"many {count} wall", ratio <= TARGET_MANY_WALL, f"{ratio:.2f}× ≤ {TARGET_MANY_WALL}×"
         )

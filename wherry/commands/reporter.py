@@ -53,6 +53,8 @@ class Reporter:
         self.stream.flush()
 
     def event(self, event: Event) -> None:
+        if self.quiet:
+            return  # nothing below writes anything when quiet; a list of 3,000 sends 12,000
         name = self.name(event.job_id)
         if isinstance(event, JobRetrying):
             self._line(f"{name}: {event.message} Retrying in {event.delay:.0f} s.")
