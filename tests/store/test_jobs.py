@@ -277,3 +277,25 @@ def test_save_positions_reorders_in_one_go(repo) -> None:
     assert [j.id for j in repo.load_jobs()] == [jobs[2].id, jobs[0].id, jobs[1].id]
     repo.save_positions({"no-such-job": 5})  # unknown ids are ignored
     assert len(repo.load_jobs()) == 3
+
+
+def test_a_job_stored_without_mirrors_costs_no_mirror_statements(repo: SqliteRepository) -> None:
+    job = Job(url="https://example.org/plain.iso", directory="/tmp")
+    mirrored = Job(
+        url="https://example.org/a.iso", directory="/tmp", mirrors=[Mirror("https://m.example/a.iso")]
+    )
+    repo.save_jobs([job, mirrored])
+    statements: list[str] = []
+    connection = repo._conn()
+    connection.set_trace_callback(statements.append)
+    try:
+        repo.save_job(job)
+        repo.save_job(mirrored)
+    finally:
+        connection.set_trace_callback(None)
+    touching = [s for s in statements if "mirrors" in s]
+    assert all(mirrored.id in s for s in touching)  # the plain job's save leaves the table alone
+    assert any(s.startswith("DELETE FROM mirrors") for s in touching)
+    mirrored.mirrors[0].rejected = "Gone."
+    repo.save_job(mirrored)
+    assert next(j for j in repo.load_jobs() if j.id == mirrored.id).mirrors[0].rejected == "Gone."

@@ -255,6 +255,8 @@ class Job:
     @property
     def urls(self) -> list[str]:
         """The primary URL first, then usable mirrors by priority."""
+        if not self.mirrors:
+            return [self.url]  # most downloads; asked several times per request
         alive = sorted((m for m in self.mirrors if m.rejected is None), key=lambda m: m.priority)
         return [self.url, *(m.url for m in alive if m.url != self.url)]
 

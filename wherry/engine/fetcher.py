@@ -10,6 +10,7 @@ split download starts over. Bytes are never written where we cannot prove they b
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -40,6 +41,7 @@ class RestartNeeded(Exception):
         self.changed = changed  # False: the file is the same, the server just cannot resume
 
 
+@functools.lru_cache(maxsize=1024)
 def _host(url: str) -> str:
     return urlsplit(url).hostname or url
 
@@ -232,9 +234,10 @@ class Fetcher:
         part = runner.open_part()
         if offset == 0 and segment.done == 0 and len(job.segments) == 1:
             part.truncate(0)  # stale bytes from a run that never checkpointed
-        if job.total_size:
+        if job.total_size and (len(job.segments) > 1 or job.total_size > CHUNK):
             # Also when the file is already split (in pieces for a checksum, or resumed): a full
             # disk should show now, and the file should have its size before any piece is in.
+            # A file of one read or so is written at once anyway: its write shows a full disk.
             part.preallocate(job.total_size)
         position = offset
         reader = response.content
