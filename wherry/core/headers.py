@@ -103,6 +103,8 @@ def basic_auth(user: str, password: str) -> tuple[str, str]:
 
 def split_userinfo(url: str) -> tuple[str, tuple[str, str] | None]:
     """The URL without ``user:password@`` and the (percent-decoded) credentials it carried."""
+    if "@" not in url:
+        return url, None
     parts = urlsplit(url)
     if "@" not in parts.netloc:
         return url, None

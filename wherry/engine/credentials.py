@@ -102,7 +102,7 @@ def netrc_auth(url: str, path: str | None = None) -> tuple[str, str] | None:
 
     A missing or unreadable file means no credentials, as for curl --netrc-optional.
     """
-    where = path or os.environ.get("NETRC") or str(Path.home() / ".netrc")
+    where = path or os.environ.get("NETRC") or os.path.expanduser("~/.netrc")
     host = urlsplit(url).hostname
     if not host:
         return None

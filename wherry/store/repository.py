@@ -500,7 +500,16 @@ def _job_values(job: Job) -> dict[str, Any]:
 @functools.cache
 def _conversions() -> tuple[tuple[str, Callable[[Any], Any]], ...]:
     # Found once: asking every field of every saved job whether it converts showed in profiles.
-    return tuple((name, f.db_value) for name, f in JobRow._meta.fields.items() if _converting(f))
+    # A job's creation time is converted on every save of the job: datetimes are immutable, so
+    # the text of each is kept (aware datetimes that compare equal are the same instant).
+    return tuple(
+        (
+            name,
+            functools.lru_cache(maxsize=8192)(f.db_value) if isinstance(f, UtcDateTimeField) else f.db_value,
+        )
+        for name, f in JobRow._meta.fields.items()
+        if _converting(f)
+    )
 
 
 @functools.lru_cache(maxsize=64)
