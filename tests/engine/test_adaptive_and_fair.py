@@ -13,17 +13,24 @@ MIB = 1024 * KIB
 SPLIT = {"min_split_size": 64 * KIB, "max_connections_per_host": 16}
 
 
-async def test_adaptive_growth_stops_when_more_connections_add_no_throughput(
-    harness: Harness, flaky_server: FlakyServer
-) -> None:
+async def _download_where_four_fill_the_line(harness: Harness, flaky_server: FlakyServer, path: str) -> int:
+    """Download 3 MiB left to adapt; each connection may carry 200 KB/s, the line only 800 KB/s.
+
+    Returns the file's size once it is checked byte for byte."""
     data = payload(3 * MIB)
-    # Each connection may carry 200 KB/s, but the line behind them only 800 KB/s: four fill it.
-    url = flaky_server.add("/full.bin", data, plan=FaultPlan(drip_rate=200_000, total_rate=800_000))
+    url = flaky_server.add(path, data, plan=FaultPlan(drip_rate=200_000, total_rate=800_000))
     await harness.open(**SPLIT)
     job = await harness.download(url, timeout=60)
     assert job.state.value == "finished"
     assert job.target is not None
     assert job.target.read_bytes() == data
+    return len(data)
+
+
+async def test_adaptive_growth_stops_when_more_connections_add_no_throughput(
+    harness: Harness, flaky_server: FlakyServer
+) -> None:
+    await _download_where_four_fill_the_line(harness, flaky_server, "/full.bin")
     peak = flaky_server.peak_in_flight("/full.bin")
     assert 4 < peak <= 8, f"grew to {peak} connections"
 
@@ -33,13 +40,8 @@ async def test_a_job_that_may_grow_is_divided_into_as_many_shares_as_it_may_grow
 ) -> None:
     # Connections added by growth must start on a share of their own: halving a running
     # connection's share would cut its request and make it reconnect (slow start on a lossy line).
-    data = payload(3 * MIB)
-    url = flaky_server.add("/shares.bin", data, plan=FaultPlan(drip_rate=200_000, total_rate=800_000))
-    await harness.open(**SPLIT)
-    job = await harness.download(url, timeout=60)
-    assert job.target is not None
-    assert job.target.read_bytes() == data
-    share = len(data) // 16  # the host's cap is the most this job could grow to
+    size = await _download_where_four_fill_the_line(harness, flaky_server, "/shares.bin")
+    share = size // 16  # the host's cap is the most this job could grow to
     starts = {
         int(r.range.split("=")[1].split("-")[0])
         for r in flaky_server.requests_for("/shares.bin", "GET")
@@ -52,8 +54,10 @@ async def test_a_job_that_may_grow_is_divided_into_as_many_shares_as_it_may_grow
 async def test_adaptive_growth_keeps_adding_while_each_connection_adds_throughput(
     harness: Harness, flaky_server: FlakyServer
 ) -> None:
-    data = payload(6 * MIB)
     # Only each connection is slow (a lossy, distant line): more of them is faster, up to the cap.
+    # Enough of a file that its sixteen shares are not all taken before the last step to 16 (the
+    # first connections take spare shares in turn), and a late one is still worth halving.
+    data = payload(12 * MIB)
     url = flaky_server.add("/slow.bin", data, plan=FaultPlan(drip_rate=200_000))
     await harness.open(**SPLIT)
     job = await harness.download(url, timeout=60)

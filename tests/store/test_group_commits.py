@@ -9,7 +9,7 @@ import pytest
 
 from tests.store.store_samples import full_job
 from wherry.core.errors import ErrorKind, StoreError
-from wherry.core.jobs import JobState, Segment
+from wherry.core.jobs import Job, JobState, Segment
 from wherry.store import SqliteRepository, open_store
 
 
@@ -31,6 +31,15 @@ class Later:
 def _other(db_path: Path) -> SqliteRepository:
     repository, _ = open_store(db_path)
     return repository
+
+
+def _stored(db_path: Path) -> dict[str, Job]:
+    """What another process reading the file finds: the committed jobs by id."""
+    other = _other(db_path)
+    try:
+        return {j.id: j for j in other.load_jobs()}
+    finally:
+        other.close()
 
 
 def test_saves_of_running_jobs_share_one_transaction(repo: SqliteRepository, db_path: Path) -> None:
@@ -164,11 +173,11 @@ def test_saves_of_one_job_in_one_window_write_its_row_once(repo: SqliteRepositor
     assert len(upserts) == 2  # one for the job, one for the keeper
     assert updates == []
     assert any(s.startswith("INSERT INTO history") for s in statements)
+    stored = _stored(db_path)[job.id]
+    assert stored.state is JobState.FINISHED
+    assert stored.segments[0].done == 1000
     other = _other(db_path)
     try:
-        stored = {j.id: j for j in other.load_jobs()}
-        assert stored[job.id].state is JobState.FINISHED
-        assert stored[job.id].segments[0].done == 1000
         assert [m for _, m in other.load_history(job.id)] == ["Started."]
     finally:
         other.close()
@@ -185,12 +194,8 @@ def test_a_checkpoint_after_a_whole_save_is_kept_beside_it(repo: SqliteRepositor
     job.segments[0].done = 600
     repo.save_progress(job)  # does not cover the whole save: both are written, in order
     later.run()
-    other = _other(db_path)
-    try:
-        stored = other.load_jobs()[0]
-        assert (stored.speed_limit, stored.segments[0].done, stored.state) == (777, 600, JobState.RUNNING)
-    finally:
-        other.close()
+    stored = _stored(db_path)[job.id]
+    assert (stored.speed_limit, stored.segments[0].done, stored.state) == (777, 600, JobState.RUNNING)
 
 
 def test_a_checkpoint_never_moves_before_a_whole_save_queued_earlier(
@@ -208,8 +213,4 @@ def test_a_checkpoint_never_moves_before_a_whole_save_queued_earlier(
     job.segments[0].done = 300
     repo.save_progress(job)  # must land after the whole save, not in the first checkpoint's place
     later.run()
-    other = _other(db_path)
-    try:
-        assert other.load_jobs()[0].segments[0].done == 300
-    finally:
-        other.close()
+    assert _stored(db_path)[job.id].segments[0].done == 300

@@ -92,6 +92,7 @@ class Worker:
     url: str | None = None
     answered: bool = False  # the current request got the file's bytes started (a 200 or 206)
     retired: bool = False  # given back (growth stepped back, or a fair share shrank)
+    warmed: bool = False  # bytes have arrived over this connection at some point
 
     @property
     def transferring(self) -> bool:
@@ -99,8 +100,13 @@ class Worker:
 
     @property
     def receiving(self) -> bool:
-        """Transferring and bytes have arrived: past the handshake and the first round trip."""
-        return self.transferring and self.received > 0
+        """Past its handshake and first round trip: bytes have arrived, and it is not idle.
+
+        Between two shares a connection is briefly without a request; it still counts (its TCP
+        connection stays warm), or growth, which waits until all its connections receive,
+        would never get a reading on a file divided into many shares.
+        """
+        return self.warmed and (self.transferring or self.segment is not None)
 
 
 def claim(

@@ -481,6 +481,7 @@ class Runner:
         self.suppliers.add(url)
         self.meter.add(size)
         worker.meter.add(size)
+        worker.warmed = True
         self.sources.meter(url).add(size)
         if self.hash is not None:
             self.hash.feed(offset, chunk)
