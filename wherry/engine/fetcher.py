@@ -270,7 +270,8 @@ class Fetcher:
             worker.received += size
             runner.absorbed(worker, url, position, chunk)
             position += size
-            await runner.throttle(size)
+            if runner.throttled():
+                await runner.throttle(size)
             # Yield now and then so one fast connection cannot starve the loop (and the UI).
             await asyncio.sleep(0)
         end = _stop(segment, asked_end)
