@@ -6,6 +6,7 @@ import asyncio
 
 from tests.engine.conftest import Harness, payload
 from tests.helpers.flaky_server import FaultPlan, FlakyServer
+from wherry.core.jobs import Job
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -13,24 +14,33 @@ MIB = 1024 * KIB
 SPLIT = {"min_split_size": 64 * KIB, "max_connections_per_host": 16}
 
 
-async def _download_where_four_fill_the_line(harness: Harness, flaky_server: FlakyServer, path: str) -> int:
-    """Download 3 MiB left to adapt; each connection may carry 200 KB/s, the line only 800 KB/s.
+# Each connection may carry 200 KB/s, but the line behind them only 800 KB/s: four fill it.
+FOUR_FILL_THE_LINE = FaultPlan(drip_rate=200_000, total_rate=800_000)
 
-    Returns the file's size once it is checked byte for byte."""
-    data = payload(3 * MIB)
-    url = flaky_server.add(path, data, plan=FaultPlan(drip_rate=200_000, total_rate=800_000))
+
+async def _checked_download(
+    harness: Harness,
+    flaky_server: FlakyServer,
+    path: str,
+    size: int,
+    plan: FaultPlan,
+    connections: int | None = None,
+) -> Job:
+    """Download ``size`` bytes served by ``plan`` with the small splits; check every byte."""
+    data = payload(size)
+    url = flaky_server.add(path, data, plan=plan)
     await harness.open(**SPLIT)
-    job = await harness.download(url, timeout=60)
+    job = await harness.download(url, timeout=60, connections=connections)
     assert job.state.value == "finished"
     assert job.target is not None
     assert job.target.read_bytes() == data
-    return len(data)
+    return job
 
 
 async def test_adaptive_growth_stops_when_more_connections_add_no_throughput(
     harness: Harness, flaky_server: FlakyServer
 ) -> None:
-    await _download_where_four_fill_the_line(harness, flaky_server, "/full.bin")
+    await _checked_download(harness, flaky_server, "/full.bin", 3 * MIB, FOUR_FILL_THE_LINE)
     peak = flaky_server.peak_in_flight("/full.bin")
     assert 4 < peak <= 8, f"grew to {peak} connections"
 
@@ -40,8 +50,8 @@ async def test_a_job_that_may_grow_is_divided_into_as_many_shares_as_it_may_grow
 ) -> None:
     # Connections added by growth must start on a share of their own: halving a running
     # connection's share would cut its request and make it reconnect (slow start on a lossy line).
-    size = await _download_where_four_fill_the_line(harness, flaky_server, "/shares.bin")
-    share = size // 16  # the host's cap is the most this job could grow to
+    await _checked_download(harness, flaky_server, "/shares.bin", 3 * MIB, FOUR_FILL_THE_LINE)
+    share = 3 * MIB // 16  # the host's cap is the most this job could grow to
     starts = {
         int(r.range.split("=")[1].split("-")[0])
         for r in flaky_server.requests_for("/shares.bin", "GET")
@@ -57,24 +67,15 @@ async def test_adaptive_growth_keeps_adding_while_each_connection_adds_throughpu
     # Only each connection is slow (a lossy, distant line): more of them is faster, up to the cap.
     # Enough of a file that its sixteen shares are not all taken before the last step to 16 (the
     # first connections take spare shares in turn), and a late one is still worth halving.
-    data = payload(12 * MIB)
-    url = flaky_server.add("/slow.bin", data, plan=FaultPlan(drip_rate=200_000))
-    await harness.open(**SPLIT)
-    job = await harness.download(url, timeout=60)
-    assert job.target is not None
-    assert job.target.read_bytes() == data
+    await _checked_download(harness, flaky_server, "/slow.bin", 12 * MIB, FaultPlan(drip_rate=200_000))
     assert flaky_server.peak_in_flight("/slow.bin") == 16
 
 
 async def test_an_explicit_number_of_connections_is_a_hard_cap(
     harness: Harness, flaky_server: FlakyServer
 ) -> None:
-    data = payload(1 * MIB)
-    url = flaky_server.add("/capped.bin", data, plan=FaultPlan(drip_rate=200_000))
-    await harness.open(**SPLIT)
-    job = await harness.download(url, timeout=60, connections=3)
-    assert job.target is not None
-    assert job.target.read_bytes() == data
+    plan = FaultPlan(drip_rate=200_000)
+    job = await _checked_download(harness, flaky_server, "/capped.bin", 1 * MIB, plan, connections=3)
     assert job.connections == 3
     assert flaky_server.peak_in_flight("/capped.bin") == 3
 

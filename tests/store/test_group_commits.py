@@ -33,6 +33,14 @@ def _other(db_path: Path) -> SqliteRepository:
     return repository
 
 
+def _history(db_path: Path, job_id: str) -> list[str]:
+    other = _other(db_path)
+    try:
+        return [m for _, m in other.load_history(job_id)]
+    finally:
+        other.close()
+
+
 def _stored(db_path: Path) -> dict[str, Job]:
     """What another process reading the file finds: the committed jobs by id."""
     other = _other(db_path)
@@ -57,12 +65,8 @@ def test_saves_of_running_jobs_share_one_transaction(repo: SqliteRepository, db_
     assert len(later.callbacks) == 1  # one commit asked for, not fifteen
     later.run()
     assert repo.commit_count == before + 1
-    other = _other(db_path)
-    try:
-        assert {j.state for j in other.load_jobs()} == {JobState.RUNNING}
-        assert [m for _, m in other.load_history(jobs[0].id)] == ["Started."]
-    finally:
-        other.close()
+    assert {j.state for j in _stored(db_path).values()} == {JobState.RUNNING}
+    assert _history(db_path, jobs[0].id) == ["Started."]
 
 
 def test_a_queued_save_keeps_the_values_it_was_given(repo: SqliteRepository, db_path: Path) -> None:
@@ -176,11 +180,7 @@ def test_saves_of_one_job_in_one_window_write_its_row_once(repo: SqliteRepositor
     stored = _stored(db_path)[job.id]
     assert stored.state is JobState.FINISHED
     assert stored.segments[0].done == 1000
-    other = _other(db_path)
-    try:
-        assert [m for _, m in other.load_history(job.id)] == ["Started."]
-    finally:
-        other.close()
+    assert _history(db_path, job.id) == ["Started."]
 
 
 def test_a_checkpoint_after_a_whole_save_is_kept_beside_it(repo: SqliteRepository, db_path: Path) -> None:
