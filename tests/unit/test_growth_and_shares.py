@@ -122,3 +122,28 @@ def test_the_long_path_start_never_passes_the_cap_or_undoes_a_stage() -> None:
     measured = Growth(ceiling=16)
     run_growth(measured, {4: 400_000.0, 8: 405_000.0, 16: 400_000.0})
     assert measured.probe_answered(0.2) == 4  # too late: growth has decided
+
+
+def test_the_fair_split_is_computed_once_per_change_of_the_wants_or_the_cap(monkeypatch) -> None:
+    import wherry.engine.hosts as hosts_module
+
+    calls = []
+    real = hosts_module.fair_shares
+
+    def counting(cap: int, wants: dict[object, int]) -> dict[object, int]:
+        calls.append(cap)
+        return real(cap, wants)
+
+    monkeypatch.setattr(hosts_module, "fair_shares", counting)
+    pool = HostPool(CircuitBreaker(), cap=16)
+    owners = [object() for _ in range(32)]
+    for owner in owners:
+        pool.want("h", owner, 4)
+    # More jobs than the cap serves: every release wakes all of them, and each asks its share.
+    assert [pool.share("h", owner) for owner in owners] == [1] * 16 + [0] * 16
+    assert len(calls) == 1
+    pool.leave(owners[0])  # a job ends: the split changes, and is computed again
+    assert pool.share("h", owners[16]) == 1
+    pool.cap = 8
+    assert sum(pool.share("h", owner) for owner in owners[1:]) == 8
+    assert len(calls) == 3

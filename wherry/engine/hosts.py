@@ -50,6 +50,11 @@ class HostPool:
         self._active: Counter[str] = Counter()
         self._held: dict[str, Counter[object]] = {}
         self._wants: dict[str, dict[object, int]] = {}
+        # The fair split of each host as last computed, with the wants and cap it was for:
+        # every connection asks for its share, and with more jobs than the cap serves at once
+        # each release wakes all the waiting ones, which would otherwise sort the wants again
+        # one after the other.
+        self._shares: dict[str, tuple[tuple[tuple[object, int], ...], int, dict[object, int]]] = {}
         self._freed = asyncio.Event()
 
     def active(self, host: str) -> int:
@@ -77,14 +82,24 @@ class HostPool:
             if wants.pop(owner, None) is not None:
                 if not wants:
                     del self._wants[host]
+                    self._shares.pop(host, None)
                 self._freed.set()
+
+    def _fair(self, host: str, wants: dict[object, int]) -> dict[object, int]:
+        key = tuple(wants.items())
+        cached = self._shares.get(host)
+        if cached is not None and cached[0] == key and cached[1] == self.cap:
+            return cached[2]
+        shares = fair_shares(self.cap, wants)
+        self._shares[host] = (key, self.cap, shares)
+        return shares
 
     def share(self, host: str, owner: object) -> int:
         """How many connections to ``host`` are ``owner``'s fair share now."""
         wants = self._wants.get(host)
         if not wants or owner not in wants:
             return self.cap
-        return fair_shares(self.cap, wants).get(owner, 0)
+        return self._fair(host, wants).get(owner, 0)
 
     def could_grow(self, host: str, owner: object) -> bool:
         """Would ``owner`` get more connections than it holds if it wanted as many as the cap?"""
@@ -100,7 +115,7 @@ class HostPool:
         wants = self._wants.get(host)
         if not wants or owner not in wants:
             return 0
-        shares = fair_shares(self.cap, wants)
+        shares = self._fair(host, wants)
         held = self._held.get(host, Counter())
         short = any(held[other] < shares.get(other, 0) for other in wants if other is not owner)
         return max(0, held[owner] - shares.get(owner, 0)) if short else 0
