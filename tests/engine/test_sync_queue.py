@@ -79,12 +79,14 @@ async def test_a_cancelled_caller_does_not_cancel_the_batch_of_the_others() -> N
     assert sorted(key for _, key in recorder.synced) == ["x", "y"]  # x was synced all the same
 
 
-async def test_a_part_file_synced_through_the_queue_keeps_its_descriptor_and_lock(tmp_path: Path) -> None:
+async def test_a_part_file_synced_in_a_batch_keeps_its_descriptor_and_lock(tmp_path: Path) -> None:
     queue: SyncQueue[int] = SyncQueue(sync_and_close, "files")
     part = PartFile.open(tmp_path / "x.part", queue)
     try:
         part.write_at(b"data", 0)
-        await asyncio.wait_for(part.sync(), 10)
+        await asyncio.wait_for(part.sync(), 10)  # a periodic checkpoint: its own trip
+        assert queue.batches == 0
+        await asyncio.wait_for(part.sync_shared(), 10)  # a download's last sync: in a batch
         assert queue.batches == 1
         part.write_at(b"more", 4)  # the duplicate the batch closed was not the file's own
         assert part.read_at(8, 0) == b"datamore"
@@ -95,6 +97,6 @@ async def test_a_part_file_synced_through_the_queue_keeps_its_descriptor_and_loc
     before = len(os.listdir(f"/proc/{os.getpid()}/fd")) if Path("/proc/self/fd").exists() else None
     if before is not None:
         part = PartFile.open(tmp_path / "x.part", queue)
-        await asyncio.wait_for(part.sync(), 10)
+        await asyncio.wait_for(part.sync_shared(), 10)
         part.close()
         assert len(os.listdir(f"/proc/{os.getpid()}/fd")) == before  # no descriptor left open

@@ -38,13 +38,15 @@ class Checkpointer:
         """The saved state no longer matches (restart from zero): the next flush must write."""
         self._saved = None
 
-    async def flush(self) -> None:
+    async def flush(self, last: bool = False) -> None:
+        """Sync the data, then save the counters read before the sync; ``last``: the download's
+        final one, whose sync may share a batch with other files finishing (PartFile.sync_shared)."""
         async with self._lock:
             shape = self._shape()
             if shape == self._saved:
                 return
             if self.part is not None and not self.part.closed:
-                await self.part.sync()
+                await (self.part.sync_shared() if last else self.part.sync())
             snapshot = dataclasses.replace(self.job, segments=[Segment(s, e, d) for s, e, d in shape])
             self.repository.save_progress(snapshot)
             self._saved = shape

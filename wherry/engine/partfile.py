@@ -119,12 +119,24 @@ class PartFile:
         if self._fd < 0:
             return
         try:
-            if self._syncs is not None:
-                # A duplicate, which the batch closes once synced: the file may be closed (a
-                # pause) before its batch runs, and its descriptor number reused meanwhile.
-                await self._syncs.sync(os.dup(self._fd))
-            else:
-                await asyncio.get_running_loop().run_in_executor(None, _sync, self._fd)
+            await asyncio.get_running_loop().run_in_executor(None, _sync, self._fd)
+        except OSError as exc:
+            raise translate_disk_error(exc, str(self.path)) from exc
+
+    async def sync_shared(self) -> None:
+        """``sync``, in the batch of the queue the file was opened with (if any).
+
+        For the last sync of a download: many small files finishing together then share one
+        trip to a worker thread. Periodic checkpoints keep their own trip, so a big download's
+        sync of much unwritten data never holds up the small files queued behind it.
+        """
+        if self._syncs is None or self._fd < 0:
+            await self.sync()
+            return
+        try:
+            # A duplicate, which the batch closes once synced: the file may be closed (a pause)
+            # before its batch runs, and its descriptor number reused meanwhile.
+            await self._syncs.sync(os.dup(self._fd))
         except OSError as exc:
             raise translate_disk_error(exc, str(self.path)) from exc
 

@@ -596,7 +596,7 @@ class Runner:
             job.total_size = sum(s.done for s in job.segments)
         await self._prepare_hash()
         part = self.open_part()  # an empty file still needs its .part to rename
-        await self.checkpoint.flush()
+        await self.checkpoint.flush(last=True)
         if job.checksum is None and self.hash is not None:
             job.actual_digest = await self.hash.finish(job.total_size)  # recorded, nothing to compare
             self.ctx.changed(job, "digest")
