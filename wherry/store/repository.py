@@ -92,10 +92,10 @@ class SqliteRepository:
         self.path = path
         self._schedule: Schedule | None = None
         self._pending: list[_Op] = []
-        # Where each job's latest queued save sits in _pending, and whether it was a whole save
-        # ("job") or a checkpoint ("progress"): a later save of the same job that covers it
-        # takes its place instead of queuing another write (see _submit_save).
-        self._queued_saves: dict[JobId, list[tuple[int, str]]] = {}
+        # Per job, where its queued whole save ("job") and the checkpoint queued after it
+        # ("progress") sit in _pending: a later save of the same job that covers one takes its
+        # place instead of queuing another write (see _submit_save).
+        self._queued_saves: dict[JobId, dict[str, int]] = {}
         self._mirrored: set[JobId] = set()  # jobs that may have rows in the mirrors table
         self._commit_count = 0  # transactions committed by this repository, for tests and the bench
 
@@ -169,22 +169,20 @@ class SqliteRepository:
         if self._schedule is None:
             self._run([op])
             return
-        queued = self._queued_saves.setdefault(job_id, [])
-        if kind == "job":
-            covered = list(queued)
-        else:
-            wholes = [i for i, (_, k) in enumerate(queued) if k == "job"]
-            covered = queued[wholes[-1] + 1 :] if wholes else list(queued)
-        if not covered:
-            queued.append((len(self._pending), kind))
-            self._submit(op, soon=True)
+        slots = self._queued_saves.setdefault(job_id, {})
+        if kind == "job" and slots:
+            first, *rest = sorted(slots.values())
+            for index in rest:
+                self._pending[index] = _nothing
+            self._pending[first] = op
+            self._queued_saves[job_id] = {"job": first}
             return
-        first = covered[0][0]
-        for index, _ in covered[1:]:
-            self._pending[index] = _nothing
-        self._pending[first] = op
-        kept = [q for q in queued if q not in covered]
-        self._queued_saves[job_id] = sorted([*kept, (first, kind)])
+        if kind == "progress" and "progress" in slots:
+            # Queued after the job's last whole save (a whole save drops the checkpoint slot).
+            self._pending[slots["progress"]] = op
+            return
+        slots[kind] = len(self._pending)
+        self._submit(op, soon=True)
 
     def _run(self, ops: list[_Op]) -> None:
         # The queue goes first, in the same transaction; if that fails, the queue is gone as a
