@@ -319,10 +319,10 @@ class Engine:
         results: list[Job | InputError] = []
         jobs: list[Job] = []
         planned: set[Path] = set()  # names insisted on earlier in the same list
-        folders: dict[str, Path] = {}  # each folder of the list made and resolved once
+        resolved: dict[str, Path] = {}  # each folder of the list made and resolved once
         for request in requests:
             try:
-                job = await self._new_job(request, planned, folders)
+                job = await self._new_job(request, planned, resolved)
             except InputError as error:
                 results.append(error)
                 continue
@@ -335,15 +335,15 @@ class Engine:
         return results
 
     async def _new_job(
-        self, request: AddRequest, planned: Collection[Path] = (), folders: dict[str, Path] | None = None
+        self, request: AddRequest, planned: Collection[Path] = (), resolved: dict[str, Path] | None = None
     ) -> Job:
         url, headers, secret = request_credentials(request)
         url = validate_url(url)
         mirrors = [Mirror(validate_url(m), priority) for priority, m in enumerate(request.mirrors, 1)]
-        folders = {} if folders is None else folders
-        directory = folders.get(request.directory)
+        resolved = {} if resolved is None else resolved
+        directory = resolved.get(request.directory)
         if directory is None:
-            directory = folders[request.directory] = _usable_folder(request.directory)
+            directory = resolved[request.directory] = _usable_folder(request.directory)
         name = request.filename
         if name is not None:
             if sanitize_filename(name) != name:
