@@ -101,6 +101,10 @@ class FaultPlan:
     gate_after: int | None = None
     """Send this many body bytes, then wait for `FlakyServer.release(path)`."""
     gate_times: int | None = 1
+    hold_at: int | None = None
+    """No byte at or past this offset of the file is sent while the plan says so: every answer
+    that reaches it waits there until `set_plan` lifts the hold (or the client leaves). Unlike a
+    gate, a client cannot get around it with another connection."""
 
     drip_rate: float | None = None
     """Bytes per second, sent in small pieces every 50 ms."""
@@ -255,6 +259,7 @@ class _Resource:
     gates_reached: int = 0
     gates_released: int = 0
     gate_waiters: list[tuple[int, asyncio.Future[None]]] = field(default_factory=list)
+    hold_waiters: list[asyncio.Future[None]] = field(default_factory=list)
     link_due: float = 0.0  # loop time the shared `total_rate` link is next free
     in_flight: int = 0  # GET bodies being sent right now
     peak_in_flight: int = 0
@@ -464,6 +469,9 @@ class FlakyServer:
     def set_plan(self, path: str, plan: FaultPlan) -> None:
         with self._cond:
             self._resources[path].plan = plan
+        loop = self._loop
+        if loop is not None:
+            loop.call_soon_threadsafe(self._wake_gates)
 
     def remove(self, path: str) -> None:
         with self._cond:
@@ -776,7 +784,12 @@ class FlakyServer:
             res.peak_in_flight = max(res.peak_in_flight, res.in_flight)
             self._cond.notify_all()
         try:
-            if gate_index is not None:
+            held = None if plan.hold_at is None else plan.hold_at - first
+            if held is not None and 0 <= held < end:
+                await self._send(out, entry, res, payload, 0, held, plan.drip_rate, None)
+                await self._wait_hold(res, plan.hold_at)
+                await self._send(out, entry, res, payload, held, end, plan.drip_rate, final)
+            elif gate_index is not None:
                 assert plan.gate_after is not None
                 await self._send(out, entry, res, payload, 0, plan.gate_after, plan.drip_rate, None)
                 await self._wait_gate(res, gate_index)
@@ -867,9 +880,28 @@ class FlakyServer:
                 if (index, waiter) in res.gate_waiters:
                     res.gate_waiters.remove((index, waiter))
 
+    async def _wait_hold(self, res: _Resource, offset: int | None) -> None:
+        while True:
+            with self._cond:
+                hold = res.plan.hold_at
+                if self._closing or hold is None or hold > offset:
+                    return
+                waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+                res.hold_waiters.append(waiter)
+            try:
+                await waiter
+            finally:
+                with self._cond:
+                    if waiter in res.hold_waiters:
+                        res.hold_waiters.remove(waiter)
+
     def _wake_gates(self) -> None:
         with self._cond:
             for res in self._resources.values():
+                for waiter in res.hold_waiters:
+                    if not waiter.done():
+                        waiter.set_result(None)
+                res.hold_waiters.clear()
                 for index, waiter in list(res.gate_waiters):
                     if self._closing or index <= res.gates_released:
                         res.gate_waiters.remove((index, waiter))

@@ -67,17 +67,17 @@ def _finish(process: subprocess.Popen[str]) -> tuple[int, dict[str, object]]:
 def test_sigkill_mid_download_then_a_rerun_resumes(flaky_server, downloads, wherry_home):
     body = payload(SIZE)
     digest = hashlib.sha256(body).hexdigest()
-    url = flaky_server.add("/big.bin", body, plan=FaultPlan(gate_after=400_000))
+    url = flaky_server.add("/big.bin", body, plan=FaultPlan(hold_at=400_000))
     process = _spawn(url, str(downloads / "big.bin"), digest)
     try:
-        assert flaky_server.wait_gate("/big.bin", 30)
+        assert flaky_server.wait_bytes_sent("/big.bin", 400_000, 30)
         assert wait_for(lambda: stored_progress(wherry_home).get("big.bin") == 400_000)
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(10)
     finally:
         if process.poll() is None:
             process.kill()
-        flaky_server.release("/big.bin")
+        flaky_server.set_plan("/big.bin", FaultPlan())
         process.stdout.close()
         process.stderr.close()
     assert not (downloads / "big.bin").exists()
@@ -94,17 +94,17 @@ def test_the_same_job_from_two_processes_at_once_waits_and_corrupts_nothing(
 ):
     body = payload(SIZE)
     digest = hashlib.sha256(body).hexdigest()
-    url = flaky_server.add("/twice.bin", body, plan=FaultPlan(gate_after=300_000))
+    url = flaky_server.add("/twice.bin", body, plan=FaultPlan(hold_at=300_000))
     first = _spawn(url, str(downloads / "twice.bin"), digest)
     second = None
     try:
-        assert flaky_server.wait_gate("/twice.bin", 30)
+        assert flaky_server.wait_bytes_sent("/twice.bin", 300_000, 30)
         second = _spawn(url, str(downloads / "twice.bin"), digest)
         # The second program holds the lock file open, waiting for the first to let go.
         assert wait_for(lambda: _has_open(second.pid, wherry_home / "locks"), 30)
         assert second.poll() is None
         gets = len(flaky_server.requests_for("/twice.bin", "GET"))
-        flaky_server.release("/twice.bin")
+        flaky_server.set_plan("/twice.bin", FaultPlan())
         (code1, one), (code2, two) = _finish(first), _finish(second)
     finally:
         for process in (first, second):

@@ -447,6 +447,29 @@ def test_gate_holds_the_body_at_n_bytes_until_released(flaky_server: FlakyServer
     assert fetch(flaky_server, "/f")[2] == BODY  # gate_times defaults to the first response only
 
 
+def test_a_hold_stops_every_answer_at_an_offset_of_the_file_until_lifted(flaky_server: FlakyServer) -> None:
+    flaky_server.add("/f", BODY, plan=FaultPlan(hold_at=700))
+
+    whole = connect(flaky_server)
+    whole.request("GET", "/f")
+    first = whole.getresponse()
+    assert first.read(700) == BODY[:700]
+    # Another connection asking for the rest gets nothing either: the hold is on the file, not
+    # on one response.
+    rest = connect(flaky_server)
+    rest.request("GET", "/f", headers={"Range": "bytes=700-"})
+    second = rest.getresponse()
+    assert second.status == 206
+    assert flaky_server.wait_until(lambda s: len(s.requests) == 2, TIMEOUT)
+    assert flaky_server.bytes_sent("/f") == 700
+    flaky_server.set_plan("/f", FaultPlan())
+
+    assert first.read() == BODY[700:]
+    assert second.read() == BODY[700:]
+    whole.close()
+    rest.close()
+
+
 def test_wait_gate_times_out_when_nothing_reaches_it(flaky_server: FlakyServer) -> None:
     flaky_server.add("/f", BODY, plan=FaultPlan(gate_after=700))
 
