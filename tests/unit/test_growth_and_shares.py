@@ -139,7 +139,7 @@ def test_the_fair_split_is_computed_once_per_change_of_the_wants_or_the_cap(monk
     owners = [object() for _ in range(32)]
     for owner in owners:
         pool.want("h", owner, 4)
-    # More jobs than the cap serves: every release wakes all of them, and each asks its share.
+    # More jobs than the cap serves: each one asks its share, and so does each look along the line.
     assert [pool.share("h", owner) for owner in owners] == [1] * 16 + [0] * 16
     assert len(calls) == 1
     pool.leave(owners[0])  # a job ends: the split changes, and is computed again

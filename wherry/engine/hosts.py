@@ -5,17 +5,33 @@ wanting less than an equal share gets what it wants, and the rest is split equal
 others. So three jobs wanting 16 each on a host capped at 16 get 6, 5 and 5 rather than 16, 0
 and 0 in the order they started. A job holding more than its share while another is short
 learns it from ``excess`` and gives connections back.
+
+Jobs that find no slot wait in line. Room on a host wakes only the first of them that could
+take it (one of its hosts, within its share): with more jobs than slots, waking all of them on
+every release made each one look again, only for one to succeed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Collection
+from typing import NamedTuple
 
 from wherry.engine.breaker import CircuitBreaker
 
 __all__ = ["HostPool", "fair_shares"]
+
+
+# Read, never written: the connections held on a host nobody holds any on.
+_NOBODY: Counter[object] = Counter()
+
+
+class _Waiter(NamedTuple):
+    future: asyncio.Future[str]  # the host with room for it
+    hosts: frozenset[str]
+    owner: object
 
 
 def fair_shares(cap: int, wants: dict[object, int]) -> dict[object, int]:
@@ -50,12 +66,11 @@ class HostPool:
         self._active: Counter[str] = Counter()
         self._held: dict[str, Counter[object]] = {}
         self._wants: dict[str, dict[object, int]] = {}
-        # The fair split of each host as last computed, with the wants and cap it was for:
-        # every connection asks for its share, and with more jobs than the cap serves at once
-        # each release wakes all the waiting ones, which would otherwise sort the wants again
-        # one after the other.
-        self._shares: dict[str, tuple[tuple[tuple[object, int], ...], int, dict[object, int]]] = {}
-        self._freed = asyncio.Event()
+        # The fair split of each host as last computed, with the cap it was for; dropped when
+        # the host's wants change. Every connection asks for its share, and so does each look
+        # along the line of waiting jobs.
+        self._shares: dict[str, tuple[int, dict[object, int]]] = {}
+        self._line: deque[_Waiter] = deque()
 
     def active(self, host: str) -> int:
         return self._active[host]
@@ -73,7 +88,8 @@ class HostPool:
         wants = self._wants.setdefault(host, {})
         if wants.get(owner) != count:
             wants[owner] = count
-            self._freed.set()  # a smaller want may leave room for another job
+            self._shares.pop(host, None)
+            self.wake(host)  # a smaller want may leave room for another job
 
     def leave(self, owner: object) -> None:
         """The owner is done with every host: its wants no longer count."""
@@ -82,16 +98,15 @@ class HostPool:
             if wants.pop(owner, None) is not None:
                 if not wants:
                     del self._wants[host]
-                    self._shares.pop(host, None)
-                self._freed.set()
+                self._shares.pop(host, None)
+                self.wake(host)
 
     def _fair(self, host: str, wants: dict[object, int]) -> dict[object, int]:
-        key = tuple(wants.items())
         cached = self._shares.get(host)
-        if cached is not None and cached[0] == key and cached[1] == self.cap:
-            return cached[2]
+        if cached is not None and cached[0] == self.cap:
+            return cached[1]
         shares = fair_shares(self.cap, wants)
-        self._shares[host] = (key, self.cap, shares)
+        self._shares[host] = (self.cap, shares)
         return shares
 
     def share(self, host: str, owner: object) -> int:
@@ -108,7 +123,8 @@ class HostPool:
         return fair_shares(self.cap, wants).get(owner, 0) > self.held(host, owner)
 
     def held(self, host: str, owner: object) -> int:
-        return self._held.get(host, Counter())[owner]
+        held = self._held.get(host)
+        return held[owner] if held is not None else 0
 
     def excess(self, host: str, owner: object) -> int:
         """Connections ``owner`` holds beyond its share while another job is short of its own."""
@@ -116,7 +132,7 @@ class HostPool:
         if not wants or owner not in wants:
             return 0
         shares = self._fair(host, wants)
-        held = self._held.get(host, Counter())
+        held = self._held.get(host) or _NOBODY
         short = any(held[other] < shares.get(other, 0) for other in wants if other is not owner)
         return max(0, held[owner] - shares.get(owner, 0)) if short else 0
 
@@ -150,10 +166,52 @@ class HostPool:
                     del held[owner]
                 if not held:
                     del self._held[host]
-        self._freed.set()
+        self.wake(host)
 
-    async def wait_for_room(self, timeout: float) -> None:
-        """Wait until some slot is released (or ``timeout`` passes, e.g. for a breaker cool-down)."""
-        self._freed.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._freed.wait(), timeout)
+    # -- the line of waiting jobs ------------------------------------------------------------
+
+    def wake(self, host: str) -> None:
+        """There may be room on ``host`` now: wake the first in line who could take it."""
+        if not self._line or not self.usable(host):
+            return
+        wants = self._wants.get(host) or {}
+        shares = self._fair(host, wants) if wants else {}
+        held = self._held.get(host) or _NOBODY
+        for waiter in self._line:
+            if waiter.future.done() or host not in waiter.hosts:
+                continue
+            owner = waiter.owner
+            if owner is not None:
+                share = shares.get(owner, 0) if owner in wants else self.cap
+                if held[owner] >= share:
+                    continue
+            self._line.remove(waiter)
+            waiter.future.set_result(host)
+            return
+
+    async def wait_for_room(
+        self, timeout: float, hosts: Collection[str], owner: object = None, first: bool = False
+    ) -> str | None:
+        """Wait in line until there is room for ``owner`` on one of ``hosts`` (returned), or
+        until ``timeout`` passes (None: e.g. a breaker's cool-down ends). ``first``: back at the
+        head of the line, for one woken for room a job just starting took first."""
+        waiter = _Waiter(asyncio.get_running_loop().create_future(), frozenset(hosts), owner)
+        if first:
+            self._line.appendleft(waiter)
+        else:
+            self._line.append(waiter)
+        future = waiter.future
+        try:
+            async with asyncio.timeout(timeout):
+                return await future
+        except TimeoutError:
+            # Woken just as the time ran out: the room is ours to try.
+            return future.result() if future.done() and not future.cancelled() else None
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():
+                self.wake(future.result())  # the room goes to the next in line
+            raise
+        finally:
+            if not future.done() or future.cancelled():
+                with contextlib.suppress(ValueError):
+                    self._line.remove(waiter)

@@ -81,6 +81,7 @@ class Sources:
 
     async def acquire(self) -> str:
         """A URL with a connection slot taken on its host; give it back with ``release``."""
+        woken: str | None = None  # the host we were woken for, having room then
         while True:
             candidates = self.candidates()
             if not candidates:
@@ -93,11 +94,20 @@ class Sources:
                 key=lambda url: (url in self._suspects, -self._score(url), self._open.get(url, 0)),
             )
             for url in ranked:
-                if self.hosts.try_acquire(host_of(url), self):
+                host = host_of(url)
+                if self.hosts.try_acquire(host, self):
                     self._open[url] = self._open.get(url, 0) + 1
+                    if woken is not None:
+                        # Room left for the next in line: more than one slot came free, or we
+                        # took ours on another host than the one we were woken for.
+                        self.hosts.wake(woken)
                     return url
+            # Woken for nothing: a job just starting took the room first. Nobody else in line
+            # could have used it either, so we wait at the head of the line again.
             parked = [self.hosts.breaker.retry_in(host_of(url)) for url in candidates]
-            await self.hosts.wait_for_room(min([_RECHECK, *(p for p in parked if p > 0)]))
+            wait = min([_RECHECK, *(p for p in parked if p > 0)])
+            hosts = {host_of(url) for url in candidates}
+            woken = await self.hosts.wait_for_room(wait, hosts, self, first=woken is not None)
 
     def suspect(self, urls: set[str]) -> None:
         """These sources gave bytes that failed a check: use them only when nothing else is left."""
