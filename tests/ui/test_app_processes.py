@@ -95,6 +95,27 @@ def test_a_second_launch_hands_its_urls_and_a_txt_list_to_the_first(qtbot, flaky
         assert _stop(first) == 0
 
 
+def test_wherry_add_opens_the_add_dialog_in_the_running_window(qtbot, tmp_path):
+    first = _launch(cwd=tmp_path)
+    try:
+        qtbot.waitUntil(lambda: _listening(server_name(paths.data_dir())), timeout=30000)
+        log = paths.log_path()
+        opened = "The Add download dialog is open"
+        assert opened not in log.read_text(encoding="utf-8", errors="replace")
+        second = subprocess.run(
+            [sys.executable, "-m", "wherry", "--add"],
+            cwd=REPO,
+            env=dict(os.environ, PYTHONPATH=str(REPO), QT_QPA_PLATFORM="offscreen"),
+            capture_output=True,
+            timeout=60,
+        )
+        assert second.returncode == 0, second.stderr
+        qtbot.waitUntil(lambda: opened in log.read_text(encoding="utf-8", errors="replace"), timeout=30000)
+        assert first.poll() is None  # the second launch handed over and left; the first runs on
+    finally:
+        assert _stop(first) == 0
+
+
 def test_downloads_resume_after_the_app_is_killed_mid_transfer(qtbot, flaky_server, tmp_path):
     downloads = tmp_path / "dl"
     _preset_download_dir(downloads)

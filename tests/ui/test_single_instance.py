@@ -41,6 +41,26 @@ def test_a_later_launch_hands_its_urls_to_the_listening_instance(qtbot, tmp_path
         server.close()
 
 
+def test_a_later_launch_can_ask_for_the_add_dialog(qtbot, tmp_path):
+    client_code = (
+        "import sys; from wherry.ui.single_instance import hand_off; "
+        "sys.exit(0 if hand_off(sys.argv[1], [], 5000, add=True) else 3)"
+    )
+    server = InstanceServer(server_name(tmp_path))
+    assert server.listen()
+    try:
+        with (
+            qtbot.waitSignal(server.add_requested, timeout=10000),
+            qtbot.waitSignal(server.urls_received, timeout=10000) as urls,
+        ):
+            client = subprocess.Popen([sys.executable, "-c", client_code, server.name])
+        assert urls.args == [[]]  # no URLs: the window is only shown, with the dialog
+        qtbot.waitUntil(lambda: client.poll() is not None, timeout=10000)
+        assert client.returncode == 0
+    finally:
+        server.close()
+
+
 def test_hand_off_reports_false_when_nobody_listens(qapp, tmp_path):
     assert hand_off(server_name(tmp_path), ["http://a/1"], timeout_ms=500) is False
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
@@ -28,6 +29,9 @@ from wherry.ui.verify_dialog import VerifyDialog
 from wherry.verify.service import VerifyService
 
 __all__ = ["JobCommands"]
+
+
+log = logging.getLogger(__name__)
 
 
 class JobCommands(QObject):
@@ -98,6 +102,7 @@ class JobCommands(QObject):
         dialog.destroyed.connect(lambda: setattr(self, "add_dialog", None))
         self.add_dialog = dialog
         dialog.open()
+        log.info("The Add download dialog is open")  # a hand-off (wherry --add) is seen by this
         return dialog
 
     def _category_folder(self, url: str, folder: str, filename: str | None) -> CategoryChoice:
