@@ -232,7 +232,7 @@ class Fetcher:
     ) -> None:
         runner, job = self.runner, self.job
         part = runner.open_part()
-        if offset == 0 and segment.done == 0 and len(job.segments) == 1:
+        if offset == 0 and segment.done == 0 and len(job.segments) == 1 and part.size():
             part.truncate(0)  # stale bytes from a run that never checkpointed
         if job.total_size and (len(job.segments) > 1 or job.total_size > CHUNK):
             # Also when the file is already split (in pieces for a checksum, or resumed): a full
@@ -241,10 +241,15 @@ class Fetcher:
             part.preallocate(job.total_size)
         position = offset
         reader = response.content
+        unyielded = 0
         while True:
             end = _stop(segment, asked_end)  # may shrink while we read: another connection took our tail
             if end is not None and position >= end:
                 break
+            if position > offset:
+                # More than one read: from now on the progress is saved now and then. A file
+                # that came in one read never needs the timer (most small ones).
+                runner.checkpoint.start()
             if runner.throttled():
                 chunk = await reader.read(runner.chunk_size())  # small, even pieces under a limit
             else:
@@ -272,8 +277,13 @@ class Fetcher:
             position += size
             if runner.throttled():
                 await runner.throttle(size)
-            # Yield now and then so one fast connection cannot starve the loop (and the UI).
-            await asyncio.sleep(0)
+            unyielded += size
+            if unyielded >= CHUNK:
+                # Reads served from the buffer do not wait: yield now and then so one fast
+                # connection cannot starve the loop (and the UI). Once a read is enough, as the
+                # chunks are up to that large.
+                unyielded = 0
+                await asyncio.sleep(0)
         end = _stop(segment, asked_end)
         if end is not None and position < end:
             raise RetryableError(

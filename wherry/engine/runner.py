@@ -563,7 +563,6 @@ class Runner:
             assert path is not None, "the name is decided before the first byte"
             self.part = PartFile.open(path, self.ctx.syncs)
             self.checkpoint.part = self.part
-            self.checkpoint.start()
         if self.hash is None and self._hash_seed is not None:
             hasher, hashed = self._hash_seed
             self.hash = PrefixHasher(hasher, hashed, self.part, lambda: contiguous_prefix(self.job.segments))
