@@ -242,14 +242,11 @@ class Fetcher:
         position = offset
         reader = response.content
         unyielded = 0
+        timed = False
         while True:
             end = _stop(segment, asked_end)  # may shrink while we read: another connection took our tail
             if end is not None and position >= end:
                 break
-            if position > offset:
-                # More than one read: from now on the progress is saved now and then. A file
-                # that came in one read never needs the timer (most small ones).
-                runner.checkpoint.start()
             if runner.throttled():
                 chunk = await reader.read(runner.chunk_size())  # small, even pieces under a limit
             else:
@@ -277,6 +274,12 @@ class Fetcher:
             position += size
             if runner.throttled():
                 await runner.throttle(size)
+            if not timed:
+                timed = True
+                if not runner.finished():
+                    # From here on the progress is saved now and then; a file that is whole
+                    # after its first read (most small ones) never needs the timer.
+                    runner.checkpoint.start()
             unyielded += size
             if unyielded >= CHUNK:
                 # Reads served from the buffer do not wait: yield now and then so one fast
