@@ -784,10 +784,11 @@ class FlakyServer:
             res.peak_in_flight = max(res.peak_in_flight, res.in_flight)
             self._cond.notify_all()
         try:
-            held = None if plan.hold_at is None else plan.hold_at - first
-            if held is not None and 0 <= held < end:
+            hold_at = plan.hold_at
+            if hold_at is not None and 0 <= hold_at - first < end:
+                held = hold_at - first
                 await self._send(out, entry, res, payload, 0, held, plan.drip_rate, None)
-                await self._wait_hold(res, plan.hold_at)
+                await self._wait_hold(res, hold_at)
                 await self._send(out, entry, res, payload, held, end, plan.drip_rate, final)
             elif gate_index is not None:
                 assert plan.gate_after is not None
@@ -880,7 +881,7 @@ class FlakyServer:
                 if (index, waiter) in res.gate_waiters:
                     res.gate_waiters.remove((index, waiter))
 
-    async def _wait_hold(self, res: _Resource, offset: int | None) -> None:
+    async def _wait_hold(self, res: _Resource, offset: int) -> None:
         while True:
             with self._cond:
                 hold = res.plan.hold_at
