@@ -41,6 +41,8 @@ from wherry.core.ports import JobRepository, LocalCopies, Verifier
 from wherry.core.settings import Settings
 from wherry.engine.breaker import CircuitBreaker
 from wherry.engine.credentials import carry_credentials, request_credentials
+from wherry.engine.elsewhere import RECHECK as ELSEWHERE_RECHECK
+from wherry.engine.elsewhere import Elsewhere
 from wherry.engine.fetcher import CHUNK
 from wherry.engine.hosts import HostPool
 from wherry.engine.names import NameIndex, TakenNames
@@ -123,6 +125,8 @@ class Engine:
         self._order: list[JobId] = []
         self._runners: dict[JobId, Runner] = {}
         self._tasks: dict[JobId, asyncio.Task[None]] = {}
+        self._elsewhere = Elsewhere(self._busy_elsewhere)  # jobs other processes run now
+        self._following: asyncio.Task[None] | None = None
         self._stop_reason: dict[JobId, str] = {}
         self._claimed: set[JobId] = set()
         self._waiters: dict[JobId, list[asyncio.Future[Job]]] = {}
@@ -176,6 +180,8 @@ class Engine:
             self._next_position = max(self._next_position, job.position + 1)
             self._names.update(job)
             if self.manage_all and job.state in (JobState.RUNNING, JobState.VERIFYING):
+                if self._elsewhere.claim(job):
+                    continue  # not interrupted: `wherry get` or a script runs it right now
                 # Interrupted by a quit or a crash.
                 job.transition(JobState.QUEUED if s.auto_resume else JobState.PAUSED)
                 self.repository.save_job(job)
@@ -187,11 +193,15 @@ class Engine:
         if group is not None:
             loop = asyncio.get_running_loop()
             group(lambda commit: loop.call_later(GROUP_COMMIT_WINDOW, commit))
+        if self._elsewhere:
+            self._following = asyncio.create_task(self._follow(), name="follow-elsewhere")
         self._schedule()
 
     async def close(self) -> None:
         """Stop every transfer within about two seconds; their jobs resume at the next start."""
         self._closing = True
+        if self._following is not None:
+            self._following.cancel()
         tasks = list(self._tasks.items())
         for job_id, task in tasks:
             self._stop_reason[job_id] = "close"
@@ -425,6 +435,7 @@ class Engine:
             self._transition(job, JobState.PAUSED, JobPaused(job_id))
 
     async def resume(self, job_id: JobId) -> None:
+        self._elsewhere.refuse(job_id)
         job = self._jobs[job_id]
         self._claimed.add(job_id)
         if job_id in self._tasks or job.state is JobState.QUEUED:
@@ -445,6 +456,7 @@ class Engine:
     retry = resume
 
     async def cancel(self, job_id: JobId) -> None:
+        self._elsewhere.refuse(job_id)
         job = self._jobs[job_id]
         if job_id in self._tasks:
             await self._stop(job_id, "cancel")
@@ -454,6 +466,7 @@ class Engine:
             self._transition(job, JobState.CANCELLED, JobChanged(job_id, "cancelled"))
 
     async def remove(self, job_id: JobId, delete_file: bool = False) -> None:
+        self._elsewhere.refuse(job_id)
         job = self._jobs[job_id]
         if job_id in self._tasks:
             await self._stop(job_id, "remove")
@@ -545,6 +558,7 @@ class Engine:
         cookie_file: str | None = None,
     ) -> None:
         """Give a paused or failed job new request headers (a new token, a fresh cookie file)."""
+        self._elsewhere.refuse(job_id)
         job = self._jobs[job_id]
         if job_id in self._tasks or job.state in (JobState.FINISHED, JobState.CANCELLED):
             raise InputError(ErrorKind.BAD_INPUT, "Pause the download before changing its credentials.")
@@ -628,6 +642,7 @@ class Engine:
 
     async def set_speed_limit(self, job_id: JobId, rate: int) -> None:
         """Limit one job to ``rate`` bytes per second (0: no limit of its own), at once."""
+        self._elsewhere.refuse(job_id)
         job = self._jobs[job_id]
         job.speed_limit = max(int(rate), 0)
         runner = self._runners.get(job_id)
@@ -757,6 +772,56 @@ class Engine:
             # Cancelled before its first step: _drive never ran, so settle it here.
             self._stopped(self._jobs[job_id])
             self._settle(self._jobs[job_id])
+
+    async def _follow(self) -> None:
+        """Take back, as the store has them, the jobs other processes were running at start."""
+        while self._elsewhere and not self._closing:
+            await asyncio.sleep(ELSEWHERE_RECHECK)
+            freed = self._elsewhere.freed(self._jobs)
+            if freed:
+                stored = {job.id: job for job in self.repository.load_jobs()}
+                for job_id in freed:
+                    self._take_back(job_id, stored.get(job_id))
+
+    def _take_back(self, job_id: JobId, stored: Job | None) -> None:
+        if job_id not in self._jobs:
+            return
+        if stored is None:  # the other process removed it
+            old = self._jobs.pop(job_id)
+            self._order.remove(job_id)
+            self._rank.pop(job_id, None)
+            self._names.discard(job_id)
+            self._emit(JobRemoved(job_id))
+            self._wake(old)
+            return
+        self._jobs[job_id] = stored
+        self._names.update(stored)
+        if stored.state in (JobState.RUNNING, JobState.VERIFYING):
+            part = stored.part_path
+            if (part is None or not part.exists()) and self._elsewhere.again(job_id):
+                return  # renamed into place there, its end not committed yet: look again
+            # The other process stopped without a word (killed): as after a crash here.
+            self._note(stored, "The other Wherry stopped during this download; it continues from here.")
+            queued = self.settings.auto_resume
+            event = JobQueued(job_id) if queued else JobPaused(job_id)
+            self._transition(stored, JobState.QUEUED if queued else JobState.PAUSED, event)
+            self._schedule()
+            return
+        match stored.state:
+            case JobState.FINISHED:
+                self._emit(JobFinished(job_id, str(stored.target)))
+            case JobState.FAILED:
+                kind = stored.error_kind or ErrorKind.INTERNAL
+                self._emit(JobFailed(job_id, kind, stored.error_message or ""))
+            case JobState.PAUSED:
+                self._emit(JobPaused(job_id, stored.error_message, stored.error_kind))
+            case JobState.QUEUED:
+                self._emit(JobQueued(job_id))
+                self._offer(stored)
+                self._schedule()
+            case _:
+                self._emit(JobChanged(job_id, "state"))
+        self._wake(stored)
 
     # ---- helpers -----------------------------------------------------------------------------
 

@@ -1,0 +1,105 @@
+"""A window (or ``wherry serve``) that starts while ``wherry get`` runs a job of the same store
+leaves that job to it, refuses commands on it, and shows how it ended there."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+import pytest
+
+import wherry.engine.engine as engine_module
+from tests.e2e.conftest import spawn, stored_progress, wait_for
+from tests.engine.conftest import payload
+from tests.helpers.flaky_server import FaultPlan
+from wherry.core import JobState
+from wherry.core.errors import InputError
+from wherry.core.events import JobFinished
+from wherry.headless import headless_engine
+from wherry.store import open_store
+
+pytestmark = pytest.mark.e2e
+
+SIZE = 1_000_000
+HELD = 400_000
+TIMEOUT = 30
+
+
+@pytest.fixture(autouse=True)
+def _quick_looks(monkeypatch):
+    monkeypatch.setattr(engine_module, "ELSEWHERE_RECHECK", 0.05)
+
+
+async def _checkpointed(home, name: str) -> None:
+    # The command line has its part file locked and its first bytes counted in the store.
+    reached = await asyncio.to_thread(wait_for, lambda: stored_progress(home).get(name, 0) >= HELD, TIMEOUT)
+    assert reached
+
+
+async def test_a_download_another_process_runs_is_left_to_it_and_shows_how_it_ended(
+    flaky_server, workdir, wherry_home
+):
+    body = payload(SIZE)
+    url = flaky_server.add("/other.bin", body, plan=FaultPlan(hold_at=HELD))
+    cli = spawn("get", "-q", url, "-d", str(workdir), cwd=workdir)
+    try:
+        await _checkpointed(wherry_home, "other.bin")
+        repository, _ = open_store(wherry_home / "wherry.db")
+        events = []
+        try:
+            async with headless_engine(repository, events.append, manage_all=True) as engine:
+                [job] = engine.jobs()
+                assert job.state is JobState.RUNNING
+                for command in (engine.cancel, engine.resume, engine.remove):
+                    with pytest.raises(InputError, match="Another Wherry"):
+                        await command(job.id)
+                assert (workdir / "other.bin.part").exists()
+
+                flaky_server.set_plan("/other.bin", FaultPlan())
+                ended = await asyncio.wait_for(engine.wait(job.id), TIMEOUT)
+
+                assert ended.state is JobState.FINISHED
+                # It never ran here: no start, no failure on the other's lock, one "finished".
+                assert events == [JobFinished(job.id, str(workdir / "other.bin"))]
+        finally:
+            repository.close()
+        assert await asyncio.to_thread(cli.wait, TIMEOUT) == 0
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+        cli.communicate()
+    assert (workdir / "other.bin").read_bytes() == body
+
+
+async def test_a_download_whose_process_is_killed_is_taken_back_and_finished_here(
+    flaky_server, workdir, wherry_home
+):
+    body = payload(SIZE, seed=3)
+    url = flaky_server.add("/killed.bin", body, plan=FaultPlan(hold_at=HELD))
+    cli = spawn("get", "-q", url, "-d", str(workdir), cwd=workdir)
+    try:
+        await _checkpointed(wherry_home, "killed.bin")
+        repository, _ = open_store(wherry_home / "wherry.db")
+        try:
+            async with headless_engine(repository, lambda event: None, manage_all=True) as engine:
+                [job] = engine.jobs()
+                assert job.state is JobState.RUNNING
+                cli.send_signal(signal.SIGKILL)
+                await asyncio.to_thread(cli.wait, TIMEOUT)
+                flaky_server.set_plan("/killed.bin", FaultPlan())
+
+                ended = await asyncio.wait_for(engine.wait(job.id), TIMEOUT)
+
+                assert ended.state is JobState.FINISHED
+                history = [line for _, line in engine.history(job.id)]
+                assert any("The other Wherry stopped during this download" in line for line in history)
+        finally:
+            repository.close()
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+        cli.communicate()
+    assert (workdir / "killed.bin").read_bytes() == body
+    resumed = flaky_server.requests_for("/killed.bin", "GET")[-1]
+    assert resumed.range is not None
+    assert not resumed.range.startswith("bytes=0-")
