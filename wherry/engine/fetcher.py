@@ -10,16 +10,14 @@ split download starts over. Bytes are never written where we cannot prove they b
 from __future__ import annotations
 
 import asyncio
-import functools
 import time
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import aiohttp
 
 from wherry.core.errors import ErrorKind, JobError, RetryableError, SourceError
 from wherry.core.jobs import Segment
-from wherry.engine.http_errors import NETWORK_ERRORS, error_for_status, translate_network_error
+from wherry.engine.http_errors import NETWORK_ERRORS, error_for_status, host_name, translate_network_error
 from wherry.engine.probe import RemoteFile, describe
 from wherry.engine.sizes import human_size
 
@@ -39,11 +37,6 @@ class RestartNeeded(Exception):
         super().__init__(reason)
         self.reason = reason
         self.changed = changed  # False: the file is the same, the server just cannot resume
-
-
-@functools.lru_cache(maxsize=1024)
-def _host(url: str) -> str:
-    return urlsplit(url).hostname or url
 
 
 class Fetcher:
@@ -109,7 +102,7 @@ class Fetcher:
     ) -> int:
         """Decide where this response's body goes, or raise; returns the offset to write at."""
         runner, job = self.runner, self.job
-        host = _host(url)
+        host = host_name(url)
         if remote.status == 416:
             if position > 0:
                 raise RestartNeeded(f"{host} no longer has the bytes Wherry had; starting again.")
@@ -152,7 +145,7 @@ class Fetcher:
         self, remote: RemoteFile, url: str, position: int, expected_end: int | None, is_mirror: bool
     ) -> int:
         runner, job = self.runner, self.job
-        host = _host(url)
+        host = host_name(url)
         span = remote.content_range
         if span is not None and span.total is not None:
             # A request reaching past the end is answered up to the last byte (RFC 9110 §14.1.2).
@@ -289,9 +282,9 @@ class Fetcher:
                 await asyncio.sleep(0)
         end = _stop(segment, asked_end)
         if end is not None and position < end:
+            host, got, wanted = host_name(url), human_size(position), human_size(end)
             raise RetryableError(
-                ErrorKind.NETWORK,
-                f"The connection to {_host(url)} closed after {human_size(position)} of {human_size(end)}.",
+                ErrorKind.NETWORK, f"The connection to {host} closed after {got} of {wanted}."
             )
         if end is None:
             segment.end = position

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import functools
 import ssl
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -30,6 +31,7 @@ from wherry.engine.sizes import human_size
 __all__ = [
     "PROXY_ERRORS",
     "error_for_status",
+    "host_name",
     "parse_retry_after",
     "translate_disk_error",
     "translate_network_error",
@@ -53,9 +55,10 @@ NETWORK_ERRORS: tuple[type[Exception], ...] = (aiohttp.ClientError, TimeoutError
 _MAX_RETRY_AFTER = 3600.0
 
 
-def _where(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.hostname or url
+@functools.lru_cache(maxsize=1024)
+def host_name(url: str) -> str:
+    """The host a sentence names for ``url`` (the URL itself if it has none)."""
+    return urlsplit(url).hostname or url
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -77,7 +80,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 def error_for_status(status: int, url: str, retry_after: str | None = None) -> WherryError:
     """The error an unusable HTTP status means for this URL."""
-    host = _where(url)
+    host = host_name(url)
     wait = parse_retry_after(retry_after)
     if status in (404, 410):
         return SourceError(ErrorKind.NOT_FOUND, f"{host} has no such file (HTTP {status}).")
@@ -102,7 +105,7 @@ def error_for_status(status: int, url: str, retry_after: str | None = None) -> W
 
 def _proxy_error(exc: BaseException, host: str, proxy: str, after: str) -> WherryError | None:
     """The sentence for a failure of the proxy itself, or None when the proxy is not to blame."""
-    where = _where(proxy)
+    where = host_name(proxy)
     port = urlsplit(proxy).port
     named = f"{where}:{port}" if port else where
     if isinstance(exc, aiohttp.ClientHttpProxyError):
@@ -148,7 +151,7 @@ def translate_network_error(
     exc: BaseException, url: str, received: int = 0, proxy: str | None = None
 ) -> WherryError:
     """Map an exception raised while talking to ``url`` (through ``proxy``) to a Wherry error."""
-    host = _where(url)
+    host = host_name(url)
     after = f" after {human_size(received)}" if received else ""
     if isinstance(exc, WherryError):
         return exc

@@ -20,11 +20,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
-from urllib.parse import urlsplit
 
 from wherry.core.errors import ErrorKind, SourceError
 from wherry.core.jobs import ChecksumSpec, Job
 from wherry.core.ports import Hasher, Verifier
+from wherry.engine.http_errors import host_name
 from wherry.engine.sizes import human_size
 
 if TYPE_CHECKING:
@@ -117,19 +117,19 @@ def from_hub(hops: Hops, final: Mapping[str, str], final_url: str) -> Published 
         linked = _unquote_etag(headers.get("X-Linked-Etag"))
         size = _int(headers.get("X-Linked-Size"))
         if _SHA256_HEX.match(linked):
-            return Published(ChecksumSpec("sha256", linked), f"the X-Linked-Etag of {_host(url)}", size)
+            return Published(ChecksumSpec("sha256", linked), f"the X-Linked-Etag of {host_name(url)}", size)
         if _SHA1_HEX.match(linked):
-            return Published(ChecksumSpec(GIT_BLOB, linked), f"the git blob id from {_host(url)}", size)
+            return Published(ChecksumSpec(GIT_BLOB, linked), f"the git blob id from {host_name(url)}", size)
         if size is not None:
-            return Published(None, f"the X-Linked-Size of {_host(url)}", size)
+            return Published(None, f"the X-Linked-Size of {host_name(url)}", size)
     # Served by the hub itself (no redirect to a CDN): a git blob id as ETag. Only on a hub's
     # answer (it always sends X-Repo-Commit), since other servers' 40-hex ETags mean other things.
     if not hops and final.get("X-Repo-Commit") and "/resolve/" in final_url:
         etag = _unquote_etag(final.get("X-Linked-Etag") or final.get("ETag"))
         if _SHA256_HEX.match(etag):
-            return Published(ChecksumSpec("sha256", etag), f"the X-Linked-Etag of {_host(final_url)}")
+            return Published(ChecksumSpec("sha256", etag), f"the X-Linked-Etag of {host_name(final_url)}")
         if _SHA1_HEX.match(etag):
-            return Published(ChecksumSpec(GIT_BLOB, etag), f"the git blob id from {_host(final_url)}")
+            return Published(ChecksumSpec(GIT_BLOB, etag), f"the git blob id from {host_name(final_url)}")
     return None
 
 
@@ -145,10 +145,6 @@ def published(hops: Hops, final: Mapping[str, str], final_url: str) -> Published
     return digest or hub
 
 
-def _host(url: str) -> str:
-    return urlsplit(url).hostname or url
-
-
 def adopt_published(job: Job, remote: RemoteFile) -> bool:
     """Take the server's digest as the job's expected one; True when it was taken.
 
@@ -161,7 +157,7 @@ def adopt_published(job: Job, remote: RemoteFile) -> bool:
     if found.size is not None and remote.total_size is not None and found.size != remote.total_size:
         raise SourceError(
             ErrorKind.SIZE_MISMATCH,
-            f"{_host(remote.final_url)} sent {human_size(remote.total_size)}, but {found.source} "
+            f"{host_name(remote.final_url)} sent {human_size(remote.total_size)}, but {found.source} "
             f"says the file is {human_size(found.size)}; it was not used.",
         )
     if job.checksum is not None or found.checksum is None:
