@@ -475,13 +475,7 @@ class Engine:
             with contextlib.suppress(FileNotFoundError):
                 job.target.unlink()
         self.repository.delete_job(job_id)
-        del self._jobs[job_id]
-        self._order.remove(job_id)
-        self._rank.pop(job_id, None)
-        self._names.discard(job_id)
-        self._claimed.discard(job_id)
-        self._emit(JobRemoved(job_id))
-        self._wake(job)
+        self._forget(job_id)
         self._schedule()
 
     async def replace_url(self, job_id: JobId, url: str) -> str:
@@ -787,12 +781,7 @@ class Engine:
         if job_id not in self._jobs:
             return
         if stored is None:  # the other process removed it
-            old = self._jobs.pop(job_id)
-            self._order.remove(job_id)
-            self._rank.pop(job_id, None)
-            self._names.discard(job_id)
-            self._emit(JobRemoved(job_id))
-            self._wake(old)
+            self._forget(job_id)
             return
         self._jobs[job_id] = stored
         self._names.update(stored)
@@ -824,6 +813,16 @@ class Engine:
         self._wake(stored)
 
     # ---- helpers -----------------------------------------------------------------------------
+
+    def _forget(self, job_id: JobId) -> None:
+        """Drop a job the store no longer holds, and tell whoever listens or waits."""
+        job = self._jobs.pop(job_id)
+        self._order.remove(job_id)
+        self._rank.pop(job_id, None)
+        self._names.discard(job_id)
+        self._claimed.discard(job_id)
+        self._emit(JobRemoved(job_id))
+        self._wake(job)
 
     def _transition(self, job: Job, state: JobState, event: Event) -> None:
         job.transition(state)
