@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import os
 
 import pytest
 
 from tests.engine.conftest import payload, until
 from tests.helpers.flaky_server import FaultPlan
+from wherry.core.events import Event, JobChanged
 from wherry.core.jobs import JobState
 
 
@@ -126,6 +129,39 @@ async def test_existing_file_is_never_overwritten_a_numbered_name_is_used(harnes
     assert job.filename == "data (1).bin"
     assert (harness.downloads / "data.bin").read_bytes() == b"precious"
     assert (harness.downloads / "data (1).bin").read_bytes() == b"new bytes"
+
+
+async def test_a_name_another_process_takes_before_the_part_is_created_goes_to_the_next_free_one(
+    harness, flaky_server
+):
+    """Two Wherry processes downloading into one folder may both find the same name free; the
+    one whose .part is created second moves on, instead of failing on the other's lock."""
+    body = payload(20_000)
+    url = flaky_server.add("/race.bin", body)
+    theirs = harness.downloads / "race.bin.part"
+    held: list[int] = []
+
+    def another_process_wins(event: Event) -> None:
+        # The name is chosen and announced ("probed") before the .part is created: that is
+        # the moment another process can create the same .part and lock it.
+        if isinstance(event, JobChanged) and event.what == "probed" and not held:
+            fd = os.open(theirs, os.O_RDWR | os.O_CREAT, 0o644)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held.append(fd)
+
+    engine = await harness.open()
+    engine.subscribe(another_process_wins)
+    try:
+        job = await engine.add(harness.request(url))
+        done = await asyncio.wait_for(engine.wait(job.id), 20)
+    finally:
+        for fd in held:
+            os.close(fd)
+    assert held, "the other process never got its turn"
+    assert done.state is JobState.FINISHED, done.error_message
+    assert done.filename == "race (1).bin"
+    assert (harness.downloads / "race (1).bin").read_bytes() == body
+    assert theirs.stat().st_size == 0  # theirs, still there and untouched
 
 
 async def test_two_jobs_for_the_same_name_get_different_files(harness, flaky_server):

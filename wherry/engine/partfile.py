@@ -52,9 +52,16 @@ class PartFile:
         self._syncs = syncs  # shares fdatasync trips with other files; None: one trip each
 
     @classmethod
-    def open(cls, path: Path, syncs: SyncQueue[int] | None = None) -> PartFile:
+    def open(cls, path: Path, syncs: SyncQueue[int] | None = None, new: bool = False) -> PartFile:
+        """Open (creating if need be) and lock ``path``.
+
+        ``new``: the file must not exist yet; FileExistsError if it does, so a name chosen a
+        moment ago that another process took meanwhile can be chosen again.
+        """
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | (os.O_EXCL if new else 0), 0o644)
+        except FileExistsError:
+            raise  # only with ``new``: the caller chooses another name
         except OSError as exc:
             raise translate_disk_error(exc, str(path.parent)) from exc
         if fcntl is not None:

@@ -144,6 +144,9 @@ class Runner:
             ceiling = min(ctx.settings.max_connections_per_host, MAX_CONNECTIONS)
             self.growth = Growth(ceiling)
         self.peak_connections = 0  # the most connections transferring at once, for the log
+        # The name was chosen by this run and its .part is not created yet: another process may
+        # take the same free name in between, so the .part is created only if still absent.
+        self._name_unclaimed: str | None = None  # the name before numbering, while unclaimed
         self._split_ready = False
         self._watching = False
 
@@ -543,6 +546,7 @@ class Runner:
             suggested = remote.filename or url_filename(remote.final_url) or url_filename(job.url)
             name = sanitize_filename(suggested)
             job.filename = unique_name(job.directory, name, self.ctx.taken_names(job))
+            self._name_unclaimed = name
 
     def check_space(self, total: int | None) -> None:
         remaining = (total or 0) - self.job.bytes_done
@@ -559,14 +563,33 @@ class Runner:
 
     def open_part(self) -> PartFile:
         if self.part is None:
-            path = self.job.part_path
-            assert path is not None, "the name is decided before the first byte"
-            self.part = PartFile.open(path, self.ctx.syncs)
+            self.part = self._open(new=False) if self._name_unclaimed is None else self._claim_name()
             self.checkpoint.part = self.part
         if self.hash is None and self._hash_seed is not None:
             hasher, hashed = self._hash_seed
             self.hash = PrefixHasher(hasher, hashed, self.part, lambda: contiguous_prefix(self.job.segments))
         return self.part
+
+    def _open(self, new: bool) -> PartFile:
+        path = self.job.part_path
+        assert path is not None, "the name is decided before the first byte"
+        return PartFile.open(path, self.ctx.syncs, new=new)
+
+    def _claim_name(self) -> PartFile:
+        """Create the .part of a name chosen by this run; if another process (a second Wherry
+        on the same folder) created it since, move on to the next free name."""
+        job, base = self.job, self._name_unclaimed or ""
+        for _ in range(100):
+            try:
+                part = self._open(new=True)
+            except FileExistsError:
+                # That .part now exists, so the name it belongs to is no longer free.
+                job.filename = unique_name(job.directory, base, self.ctx.taken_names(job))
+                self.ctx.changed(job, "name")
+                continue
+            self._name_unclaimed = None
+            return part
+        raise JobError(ErrorKind.FILE_EXISTS, f"No free name for {job.filename} could be found.")
 
     async def _prepare_hash(self) -> None:
         """Seed the digest with the bytes already on disk (read once), or start it empty."""
