@@ -81,6 +81,11 @@ def _desktop(install: bool) -> int:
 
 def main(argv: Sequence[str]) -> int:
     argv = list(argv)
+    if argv == ["--list-helper"]:
+        # Not for people: ``wherry get`` starts Wherry this way to share a long list.
+        from wherry.commands.get_share import helper_main
+
+        return helper_main()
     if argv and argv[0] in COMMANDS:
         # Only the command asked for is imported: start-up stays fast.
         args = _command_parser([argv[0]]).parse_args(argv)

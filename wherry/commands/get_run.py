@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from wherry.commands.get import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from wherry.commands.get_share import Helper, HelperTask, Outcome, plan_share, split_settings
 from wherry.commands.reporter import Reporter
 from wherry.commands.store_access import open_user_store, say
 from wherry.core.categories import choose_folder, parse_rules
@@ -21,7 +25,7 @@ from wherry.engine import Engine
 from wherry.engine.proxies import DIRECT, check_proxy_url
 from wherry.headless import configure_logging, headless_engine, start_or_resume_all
 
-__all__ = ["build_requests", "by_category", "get"]
+__all__ = ["build_requests", "by_category", "get", "run_helper"]
 
 MAX_CONNECTIONS = 32
 # -j's ceiling: past this, more files in flight only add sockets and memory.
@@ -180,6 +184,68 @@ async def _start_all(
     return outcomes
 
 
+def _refusal(error: InputError) -> str:
+    hint = " (--overwrite replaces it)" if error.kind is ErrorKind.FILE_EXISTS else ""
+    return error.message + hint
+
+
+class _Run:
+    """The requests of one ``wherry get`` on this process's engine, by their place in the list."""
+
+    def __init__(self, engine: Engine, requests: list[AddRequest], reporter: Reporter) -> None:
+        self.engine = engine
+        self.requests = requests
+        self.reporter = reporter
+        self.outcomes: dict[int, Job | InputError] = {}
+        self.waits: dict[int, asyncio.Future[Job]] = {}
+
+    async def begin(self, indices: list[int]) -> None:
+        """Start or resume the requests at ``indices``; refusals are said at once."""
+        started = await _start_all(self.engine, [self.requests[i] for i in indices], self.reporter)
+        for index, outcome in zip(indices, started, strict=True):
+            self.outcomes[index] = outcome
+            if isinstance(outcome, InputError):
+                say(_refusal(outcome))
+            else:
+                self.waits[index] = asyncio.ensure_future(self.engine.wait(outcome.id))
+
+    def all_ended(self) -> asyncio.Future[list[Job]]:
+        """Done when every download started so far has ended (one future, not one per job:
+        waiting on thousands of futures again after each end would cost their square)."""
+        return asyncio.ensure_future(asyncio.gather(*self.waits.values()))
+
+    def cancel(self) -> None:
+        for wait in self.waits.values():
+            wait.cancel()
+
+
+def _settings_for(args: argparse.Namespace, settings: Settings, proxy: str | None) -> Settings:
+    if proxy:
+        settings = settings.with_changes(proxy=proxy)
+    at_once = getattr(args, "max_concurrent_downloads", None)
+    if at_once is not None:
+        settings = settings.with_changes(max_active=at_once)
+    return settings
+
+
+async def _share(
+    requests: list[AddRequest], settings: Settings, quiet: bool
+) -> tuple[Helper | None, Settings, list[int]]:
+    """Hand part of a long list to a helper process; returns it, this process's settings and
+    the indices left to this process."""
+    everything = list(range(len(requests)))
+    theirs = plan_share(requests, settings, os.cpu_count())
+    if theirs is None:
+        return None, settings, everything
+    ours_settings, their_settings = split_settings(settings)
+    task = HelperTask(tuple(requests[i] for i in theirs), their_settings, quiet)
+    helper = await Helper.start(requests, theirs, task)
+    if helper is None:
+        return None, settings, everything
+    taken = set(theirs)
+    return helper, ours_settings, [i for i in everything if i not in taken]
+
+
 async def get(args: argparse.Namespace) -> int:
     configure_logging()
     try:
@@ -199,46 +265,146 @@ async def get(args: argparse.Namespace) -> int:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    status = EXIT_OK
-    jobs: list[Job] = []
+    helper: Helper | None = None
     try:
         engine_ref: list[Engine] = []
         reporter = Reporter(lambda job_id: engine_ref[0].job(job_id), quiet=args.quiet)
-        settings = repository.load_settings()
-        if proxy:
-            settings = settings.with_changes(proxy=proxy)
-        at_once = getattr(args, "max_concurrent_downloads", None)
-        if at_once is not None:
-            settings = settings.with_changes(max_active=at_once)
+        settings = _settings_for(args, repository.load_settings(), proxy)
+        helper, settings, mine = await _share(requests, settings, args.quiet)
         async with headless_engine(repository, reporter.event, settings) as engine:
             engine_ref.append(engine)
-            for outcome in await _start_all(engine, requests, reporter):
-                if isinstance(outcome, InputError):
-                    hint = " (--overwrite replaces it)" if outcome.kind is ErrorKind.FILE_EXISTS else ""
-                    say(outcome.message + hint)
-                    status = EXIT_USAGE
-                else:
-                    jobs.append(outcome)
+            run = _Run(engine, requests, reporter)
+            await run.begin(mine)
             unsubscribe = engine.on_progress(reporter.progress, 0.25 if reporter.tty else 1.0)
-            waiting = asyncio.ensure_future(asyncio.gather(*(engine.wait(j.id) for j in jobs)))
-            stopping = asyncio.ensure_future(stop.wait())
-            await asyncio.wait({waiting, stopping}, return_when=asyncio.FIRST_COMPLETED)
-            unsubscribe()
-            reporter.finish()
-            if not waiting.done():
-                waiting.cancel()
-                stopping.cancel()
+            try:
+                finished = await _wait_all(run, helper, stop)
+            finally:
+                unsubscribe()
+                reporter.finish()
+                run.cancel()
+                if helper is not None:
+                    await helper.close()  # asked to stop: pauses its downloads too
+            if not finished:
                 say("Interrupted; run the same command again to continue where it stopped.")
                 return EXIT_INTERRUPTED
-            stopping.cancel()
-        for job in jobs:
-            if job.state is JobState.FINISHED:
-                print(job.target)
-            else:
-                say(f"{job.display_name}: {job.error_message or 'did not finish.'}")
-                status = status or EXIT_FAILED
-        return status
+        return _report(run, helper)
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
         repository.close()
+
+
+async def _wait_all(run: _Run, helper: Helper | None, stop: asyncio.Event) -> bool:
+    """Wait for this process's downloads and the helper's; False if ``stop`` came first.
+
+    A helper that ends without reporting some of its downloads (it was killed) leaves them to
+    this process, which continues them from what they have on disk."""
+    stopping = asyncio.ensure_future(stop.wait())
+    taken_over = helper is None
+    ours = run.all_ended()
+    try:
+        while True:
+            watched: set[asyncio.Future[Any]] = {stopping}
+            if not ours.done():
+                watched.add(ours)
+            if helper is not None and not taken_over:
+                watched.add(helper.ended)
+            if len(watched) == 1:
+                return True
+            await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
+            if stopping.done():
+                return False
+            if helper is not None and not taken_over and helper.ended.done():
+                taken_over = True
+                left = helper.unfinished()
+                if left:
+                    # Said even with -q: something went wrong, though nothing is lost.
+                    say(f"The helper process stopped; continuing its {len(left)} unfinished downloads here.")
+                    run.engine.learn_added()  # the jobs it added are in the store, not known here yet
+                    await run.begin(left)
+                    ours = run.all_ended()
+    finally:
+        stopping.cancel()
+
+
+def _report(run: _Run, helper: Helper | None) -> int:
+    """Print every saved path in list order, say what did not finish; the exit status."""
+    status = EXIT_OK
+    theirs = helper.outcomes if helper is not None else {}
+    for index in range(len(run.requests)):
+        outcome = run.outcomes.get(index)
+        if isinstance(outcome, InputError):
+            status = EXIT_USAGE
+        elif isinstance(outcome, Job):
+            if outcome.state is JobState.FINISHED:
+                print(outcome.target)
+            else:
+                say(f"{outcome.display_name}: {outcome.error_message or 'did not finish.'}")
+                status = status or EXIT_FAILED
+        elif index in theirs:
+            reported = theirs[index]
+            if reported.refused:
+                status = EXIT_USAGE
+            elif reported.target is not None:
+                print(reported.target)
+            else:
+                say(f"{reported.name}: {reported.message or 'did not finish.'}")
+                status = status or EXIT_FAILED
+    return status
+
+
+async def run_helper(
+    task: HelperTask, watch_parent: Callable[[asyncio.AbstractEventLoop, asyncio.Event], None]
+) -> int:
+    """The helper's side of a shared list (commands/get_share.py): run ``task.requests`` and
+    write each one's outcome to stdout as it ends; stop, pausing, when the parent says so."""
+    configure_logging()
+    repository = open_user_store()
+    if repository is None:
+        return EXIT_FAILED
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    watch_parent(loop, stop)
+    # Ctrl-C reaches the whole process group; the parent says what it means.
+    loop.add_signal_handler(signal.SIGINT, stop.set)
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    requests = list(task.requests)
+    try:
+        engine_ref: list[Engine] = []
+        reporter = Reporter(lambda job_id: engine_ref[0].job(job_id), quiet=task.quiet)
+        async with headless_engine(repository, reporter.event, task.settings) as engine:
+            engine_ref.append(engine)
+            run = _Run(engine, requests, reporter)
+            await run.begin(list(range(len(requests))))
+            for index, outcome in run.outcomes.items():
+                if isinstance(outcome, InputError):
+                    _tell(Outcome(index, requests[index].url, refused=True))
+            for index, wait in run.waits.items():
+                wait.add_done_callback(lambda done, i=index: _tell_end(i, done))
+            unsubscribe = engine.on_progress(reporter.progress, 0.25 if reporter.tty else 1.0)
+            try:
+                finished = await _wait_all(run, None, stop)
+            finally:
+                unsubscribe()
+                reporter.finish()
+                run.cancel()
+        return EXIT_OK if finished else EXIT_INTERRUPTED
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+        loop.remove_signal_handler(signal.SIGTERM)
+        repository.close()
+
+
+def _tell_end(index: int, done: asyncio.Future[Job]) -> None:
+    if done.cancelled():
+        return  # stopped: the parent continues nothing of it, the next run does
+    job = done.result()
+    if job.state is JobState.FINISHED:
+        _tell(Outcome(index, job.display_name, target=str(job.target)))
+    else:
+        _tell(Outcome(index, job.display_name, message=job.error_message or "did not finish."))
+
+
+def _tell(outcome: Outcome) -> None:
+    sys.stdout.write(outcome.line() + "\n")
+    sys.stdout.flush()

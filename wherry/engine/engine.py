@@ -173,12 +173,7 @@ class Engine:
             if forgotten:
                 log.info("forgot %d finished downloads older than %d days", forgotten, s.history_days)
         for job in self.repository.load_jobs():
-            self._jobs[job.id] = job
-            self._order.append(job.id)
-            self._rank[job.id] = self._next_rank
-            self._next_rank += 1
-            self._next_position = max(self._next_position, job.position + 1)
-            self._names.update(job)
+            self._know(job)
             if self.manage_all and job.state in (JobState.RUNNING, JobState.VERIFYING):
                 if self._elsewhere.claim(job):
                     continue  # not interrupted: `wherry get` or a script runs it right now
@@ -196,6 +191,24 @@ class Engine:
         if self._elsewhere:
             self._following = asyncio.create_task(self._follow(), name="follow-elsewhere")
         self._schedule()
+
+    def _know(self, job: Job) -> None:
+        self._jobs[job.id] = job
+        self._order.append(job.id)
+        self._rank[job.id] = self._next_rank
+        self._next_rank += 1
+        self._next_position = max(self._next_position, job.position + 1)
+        self._names.update(job)
+
+    def learn_added(self) -> int:
+        """Load the jobs other processes added to the store since this engine started.
+
+        They are known here from then on, to find and resume, and not started: as the jobs
+        loaded at start. Returns how many there were."""
+        added = [job for job in self.repository.load_jobs() if job.id not in self._jobs]
+        for job in added:
+            self._know(job)
+        return len(added)
 
     async def close(self) -> None:
         """Stop every transfer within about two seconds; their jobs resume at the next start."""

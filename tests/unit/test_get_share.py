@@ -1,0 +1,69 @@
+"""Which downloads of a long list a helper process takes, and the settings each side runs with."""
+
+from __future__ import annotations
+
+from wherry.commands.get_share import SHARE_FROM, Outcome, plan_share, split_settings
+from wherry.core.jobs import AddRequest
+from wherry.core.settings import Settings
+
+SHARED = Settings(max_active=16)
+
+
+def _requests(names: list[str], directory: str = "/d") -> list[AddRequest]:
+    return [
+        AddRequest(url=f"http://127.0.0.1:1/{i}/{name}", directory=directory) for i, name in enumerate(names)
+    ]
+
+
+def test_a_long_list_is_split_in_two_halves_that_both_run_down_the_list():
+    requests = _requests([f"f{i}.bin" for i in range(100)])
+    theirs = plan_share(requests, SHARED, cpus=2)
+    assert theirs is not None
+    assert len(theirs) == 50
+    assert theirs[:3] == [1, 3, 5]  # alternating, so both halves start at the top
+
+
+def test_requests_for_one_file_name_in_one_folder_stay_in_one_process():
+    # Same-named files would otherwise race for the name across processes; in one they are
+    # numbered in list order, as without a helper.
+    names = [f"f{i}.bin" for i in range(80)]
+    names[10] = names[11] = names[40] = "same.bin"
+    theirs = plan_share(_requests(names), SHARED, cpus=2)
+    assert theirs is not None
+    together = {10 in theirs, 11 in theirs, 40 in theirs}
+    assert len(together) == 1
+
+
+def test_the_same_name_in_another_folder_may_go_either_way():
+    requests = _requests([f"f{i}.bin" for i in range(SHARE_FROM)])
+    requests += [AddRequest(url="http://127.0.0.1:1/x/f0.bin", directory="/elsewhere")]
+    theirs = plan_share(requests, SHARED, cpus=2)
+    assert theirs is not None
+    assert len(theirs) == (len(requests)) // 2
+
+
+def test_short_lists_few_at_once_one_core_limits_and_a_cap_of_one_are_not_shared():
+    long = _requests([f"f{i}.bin" for i in range(200)])
+    assert plan_share(long[: SHARE_FROM - 1], SHARED, cpus=2) is None
+    assert plan_share(long, Settings(max_active=3), cpus=8) is None
+    assert plan_share(long, SHARED, cpus=1) is None
+    assert plan_share(long, SHARED, cpus=None) is None
+    assert plan_share(long, SHARED.with_changes(speed_limit=1_000_000), cpus=2) is None
+    assert plan_share(long, SHARED.with_changes(limit_schedule_enabled=True), cpus=2) is None
+    # One connection per host cannot be halved.
+    assert plan_share(long, SHARED.with_changes(max_connections_per_host=1), cpus=2) is None
+
+
+def test_the_two_processes_together_keep_to_the_limits_asked_for():
+    for at_once, cap in ((16, 16), (5, 3), (4, 2), (64, 32)):
+        ours, theirs = split_settings(Settings(max_active=at_once, max_connections_per_host=cap))
+        assert ours.max_active + theirs.max_active == at_once
+        assert min(ours.max_active, theirs.max_active) >= 2
+        assert ours.max_connections_per_host + theirs.max_connections_per_host == cap
+
+
+def test_an_outcome_survives_its_line():
+    outcome = Outcome(3, "a.bin", target="/d/a.bin")
+    assert Outcome.parse(outcome.line()) == outcome
+    refused = Outcome(4, "b.bin", refused=True)
+    assert Outcome.parse(refused.line()) == refused
