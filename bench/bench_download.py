@@ -177,6 +177,50 @@ def become_subreaper() -> bool:
     return bool(libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
 
 
+class TreePeak:
+    """The peak RSS of a process and its descendants together, sampled from /proc (Linux).
+
+    Each process's own high-water mark (VmHWM) is kept as last seen, and the peak is their
+    sum: never below the true peak of the tree, which may have had them at different times.
+    """
+
+    INTERVAL = 0.05
+
+    def __init__(self, pid: int) -> None:
+        self.root = pid
+        self.marks: dict[int, int] = {}
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="tree-peak", daemon=True)
+        if Path(f"/proc/{pid}/task/{pid}/children").exists():
+            self._thread.start()
+
+    @property
+    def peak_kib(self) -> int:
+        return sum(self.marks.values())
+
+    def _tree(self) -> list[int]:
+        found, todo = [], [self.root]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            with contextlib.suppress(OSError, ValueError):
+                todo += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        return found
+
+    def _watch(self) -> None:
+        while not self._done.wait(self.INTERVAL):
+            for pid in self._tree():
+                with contextlib.suppress(OSError, ValueError):
+                    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                        if line.startswith("VmHWM:"):
+                            self.marks[pid] = max(self.marks.get(pid, 0), int(line.split()[1]))
+
+    def stop(self) -> None:
+        self._done.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+
 class Children:
     """Processes this script started, so that Ctrl-C or an error never leaves one running."""
 
@@ -226,15 +270,22 @@ class Children:
         return pid
 
     def reap(self, pid: int, tool: str, started: float, timeout: float | None = None) -> Run:
-        """Wait for ``pid``; the rusage of wait4 is the child's own CPU time and peak RSS."""
+        """Wait for ``pid``; the rusage of wait4 is the child's own CPU time and peak RSS.
+
+        A tool that starts helpers of its own (``wherry get`` shares a long list) waits for
+        them, so their CPU time is in that rusage too; its peak RSS is only the largest one's,
+        so the tree's is sampled as well and the larger figure kept.
+        """
         timer = None
         if timeout is not None:
             timer = threading.Timer(timeout, self.kill, (pid,))
             timer.daemon = True
             timer.start()
+        tree = TreePeak(pid)
         try:
             _, status, usage = os.wait4(pid, 0)
         finally:
+            tree.stop()
             if timer is not None:
                 timer.cancel()
         wall = time.perf_counter() - started
@@ -244,7 +295,7 @@ class Children:
             wall=wall,
             user=usage.ru_utime,
             sys=usage.ru_stime,
-            maxrss_kib=usage.ru_maxrss,
+            maxrss_kib=max(usage.ru_maxrss, tree.peak_kib),
             returncode=os.waitstatus_to_exitcode(status),
         )
 

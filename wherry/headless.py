@@ -23,9 +23,11 @@ from wherry.verify.copies import FinderCopies
 from wherry.verify.hashing import ExecutorVerifier
 
 __all__ = [
+    "EarlierJobs",
     "SqliteRepository",  # the type open_repository hands out, for front doors that may not import the store
     "configure_logging",
     "earlier_job",
+    "earlier_jobs",
     "headless_engine",
     "open_repository",
     "start_or_resume",
@@ -113,20 +115,31 @@ def _request_key(request: AddRequest, folders: dict[str, Path] | None = None) ->
     return (split_userinfo(request.url.strip())[0], folder, request.filename)
 
 
+EarlierJobs = dict[_RequestKey, Job]
+
+
+def earlier_jobs(engine: Engine) -> EarlierJobs:
+    """The newest job of each request the engine knows, to match a list against."""
+    earlier: EarlierJobs = {}
+    for job in engine.jobs():
+        key = (job.url, Path(job.directory), job.requested_name)
+        if key not in earlier or job.created_at > earlier[key].created_at:
+            earlier[key] = job
+    return earlier
+
+
 async def start_or_resume_all(
-    engine: Engine, requests: Sequence[AddRequest]
+    engine: Engine, requests: Sequence[AddRequest], earlier: EarlierJobs | None = None
 ) -> list[tuple[Job | InputError, bool]]:
     """``start_or_resume`` for a whole list (``wherry get -i``): one pass over the job list to
     find what earlier runs started, and the new ones added in one transaction.
 
     Returns, per request in order, its job (or the InputError refusing it) and whether an
-    earlier job was continued. A line given twice is the same download.
+    earlier job was continued. A line given twice is the same download. A list taken in parts
+    passes ``earlier_jobs`` once, instead of a pass over every job for each part.
     """
-    earlier: dict[_RequestKey, Job] = {}
-    for job in engine.jobs():
-        key = (job.url, Path(job.directory), job.requested_name)
-        if key not in earlier or job.created_at > earlier[key].created_at:
-            earlier[key] = job
+    if earlier is None:
+        earlier = earlier_jobs(engine)
     results: list[tuple[Job | InputError, bool] | None] = [None] * len(requests)
     fresh: list[tuple[int, AddRequest]] = []
     first: dict[_RequestKey, int] = {}

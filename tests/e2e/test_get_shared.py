@@ -85,10 +85,11 @@ class SharedList:
         return spawn(*args, cwd=self.workdir)
 
     def helper_indices(self) -> list[int]:
+        """The downloads the helper starts with (the rest are handed out as either runs low)."""
         requests = [AddRequest(url=url, directory=str(self.out)) for url in self.urls]
-        theirs = plan_share(requests, Settings(max_active=AT_ONCE), 2)
-        assert theirs is not None
-        return theirs
+        plan = plan_share(requests, Settings(max_active=AT_ONCE), 2)
+        assert plan is not None
+        return plan[1]
 
     def name(self, index: int) -> str:
         return f"f{index:03d}.bin"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wherry.commands.get_share import SHARE_FROM, Outcome, plan_share, split_settings
+from wherry.commands.get_share import SHARE_FROM, Outcome, Pool, plan_share, refill_size, split_settings
 from wherry.core.jobs import AddRequest
 from wherry.core.settings import Settings
 
@@ -15,31 +15,39 @@ def _requests(names: list[str], directory: str = "/d") -> list[AddRequest]:
     ]
 
 
-def test_a_long_list_is_split_in_two_halves_that_both_run_down_the_list():
+def test_each_process_starts_with_two_fifths_and_the_last_fifth_is_handed_out_later():
     requests = _requests([f"f{i}.bin" for i in range(100)])
-    theirs = plan_share(requests, SHARED, cpus=2)
-    assert theirs is not None
-    assert len(theirs) == 50
-    assert theirs[:3] == [1, 3, 5]  # alternating, so both halves start at the top
+    plan = plan_share(requests, SHARED, cpus=2)
+    assert plan is not None
+    ours, theirs, pool = plan
+    assert (len(ours), len(theirs), len(pool)) == (40, 40, 20)
+    assert ours[:3] == [0, 2, 4]  # alternating, so both start at the top of the list
+    assert theirs[:3] == [1, 3, 5]
+    assert pool.take(8) == list(range(80, 88))  # the rest in list order
+    assert sorted(ours + theirs + pool.take(100)) == [i for i in range(100) if not 80 <= i < 88]
+    assert not pool
 
 
 def test_requests_for_one_file_name_in_one_folder_stay_in_one_process():
     # Same-named files would otherwise race for the name across processes; in one they are
     # numbered in list order, as without a helper.
     names = [f"f{i}.bin" for i in range(80)]
-    names[10] = names[11] = names[40] = "same.bin"
-    theirs = plan_share(_requests(names), SHARED, cpus=2)
-    assert theirs is not None
-    together = {10 in theirs, 11 in theirs, 40 in theirs}
-    assert len(together) == 1
+    names[10] = names[11] = names[70] = "same.bin"
+    plan = plan_share(_requests(names), SHARED, cpus=2)
+    assert plan is not None
+    ours, theirs, pool = plan
+    rest = pool.take(len(names))
+    for side in (ours, theirs, rest):
+        assert {10 in side, 11 in side, 70 in side} in ({True}, {False})
 
 
 def test_the_same_name_in_another_folder_may_go_either_way():
     requests = _requests([f"f{i}.bin" for i in range(SHARE_FROM)])
     requests += [AddRequest(url="http://127.0.0.1:1/x/f0.bin", directory="/elsewhere")]
-    theirs = plan_share(requests, SHARED, cpus=2)
-    assert theirs is not None
-    assert len(theirs) == (len(requests)) // 2
+    plan = plan_share(requests, SHARED, cpus=2)
+    assert plan is not None
+    ours, theirs, pool = plan
+    assert len(ours) + len(theirs) + len(pool) == len(requests)  # all 65 groups are one file
 
 
 def test_short_lists_few_at_once_one_core_limits_and_a_cap_of_one_are_not_shared():
@@ -67,3 +75,13 @@ def test_an_outcome_survives_its_line():
     assert Outcome.parse(outcome.line()) == outcome
     refused = Outcome(4, "b.bin", refused=True)
     assert Outcome.parse(refused.line()) == refused
+
+
+def test_a_pool_hands_out_whole_groups_until_it_is_empty():
+    pool = Pool([[0], [1, 2, 3], [4]])
+    assert pool.take(2) == [0, 1, 2, 3]  # a group is never cut
+    assert len(pool) == 1
+    assert pool.take(2) == [4]
+    assert pool.take(2) == []
+    assert refill_size(Settings(max_active=2)) == 16
+    assert refill_size(Settings(max_active=8)) == 32

@@ -7,13 +7,25 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from wherry.commands.get import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
-from wherry.commands.get_share import Helper, HelperTask, Outcome, plan_share, split_settings
+from wherry.commands.get_share import (
+    Chunk,
+    Helper,
+    HelperTask,
+    Outcome,
+    Pool,
+    ask_for_more,
+    plan_share,
+    read_from_parent,
+    refill_size,
+    split_settings,
+    tell,
+)
 from wherry.commands.reporter import Reporter
 from wherry.commands.store_access import open_user_store, say
 from wherry.core.categories import choose_folder, parse_rules
@@ -23,7 +35,13 @@ from wherry.core.jobs import AddRequest, ChecksumSpec, Job, JobState, Pieces
 from wherry.core.settings import Settings
 from wherry.engine import Engine
 from wherry.engine.proxies import DIRECT, check_proxy_url
-from wherry.headless import configure_logging, headless_engine, start_or_resume_all
+from wherry.headless import (
+    EarlierJobs,
+    configure_logging,
+    earlier_jobs,
+    headless_engine,
+    start_or_resume_all,
+)
 
 __all__ = ["build_requests", "by_category", "get", "run_helper"]
 
@@ -173,11 +191,11 @@ def _without_metalinks(args: argparse.Namespace) -> argparse.Namespace:
 
 
 async def _start_all(
-    engine: Engine, requests: list[AddRequest], reporter: Reporter
+    engine: Engine, requests: list[AddRequest], reporter: Reporter, earlier: EarlierJobs | None = None
 ) -> list[Job | InputError]:
     """Resume the jobs this same command started before, and add the others in one batch."""
     outcomes = []
-    for outcome, continued in await start_or_resume_all(engine, requests):
+    for outcome, continued in await start_or_resume_all(engine, requests, earlier):
         if continued and isinstance(outcome, Job):
             reporter.say(f"{outcome.display_name}: continuing from {outcome.bytes_done} bytes.")
         outcomes.append(outcome)
@@ -190,33 +208,110 @@ def _refusal(error: InputError) -> str:
 
 
 class _Run:
-    """The requests of one ``wherry get`` on this process's engine, by their place in the list."""
+    """The downloads of one ``wherry get`` on this process's engine, by their place in the list.
 
-    def __init__(self, engine: Engine, requests: list[AddRequest], reporter: Reporter) -> None:
+    ``more(count)`` is called when fewer than ``low`` of them are left unfinished (a shared list
+    then hands this process more); ``expecting()`` says whether more may still come.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        requests: dict[int, AddRequest],
+        reporter: Reporter,
+        low: int = 0,
+        more: Callable[[int], None] | None = None,
+        expecting: Callable[[], bool] = lambda: False,
+    ) -> None:
         self.engine = engine
         self.requests = requests
         self.reporter = reporter
         self.outcomes: dict[int, Job | InputError] = {}
         self.waits: dict[int, asyncio.Future[Job]] = {}
+        self.ended: Callable[[int, asyncio.Future[Job]], None] | None = None
+        self.idle = asyncio.Event()  # set while nothing is left to wait for here
+        self._low = low
+        self._more = more
+        self._expecting = expecting
+        self._unended = 0
+        self._beginning = 0
+        self._tasks: set[asyncio.Task[None]] = set()
+        # What earlier runs started, found once: a list taken in parts matches each against it.
+        # A request's repeats are in its own part, so the jobs a part adds are not needed here.
+        self._earlier: EarlierJobs | None = None
 
     async def begin(self, indices: list[int]) -> None:
         """Start or resume the requests at ``indices``; refusals are said at once."""
-        started = await _start_all(self.engine, [self.requests[i] for i in indices], self.reporter)
+        self._beginning += 1
+        self.idle.clear()
+        try:
+            if self._earlier is None:
+                self._earlier = earlier_jobs(self.engine)
+            asked = [self.requests[i] for i in indices]
+            started = await _start_all(self.engine, asked, self.reporter, self._earlier)
+        finally:
+            self._beginning -= 1
         for index, outcome in zip(indices, started, strict=True):
             self.outcomes[index] = outcome
             if isinstance(outcome, InputError):
                 say(_refusal(outcome))
-            else:
-                self.waits[index] = asyncio.ensure_future(self.engine.wait(outcome.id))
+                continue
+            wait = self.waits[index] = asyncio.ensure_future(self.engine.wait(outcome.id))
+            self._unended += 1
+            wait.add_done_callback(lambda done, i=index: self._on_end(i, done))
+        self.check()
 
-    def all_ended(self) -> asyncio.Future[list[Job]]:
-        """Done when every download started so far has ended (one future, not one per job:
-        waiting on thousands of futures again after each end would cost their square)."""
-        return asyncio.ensure_future(asyncio.gather(*self.waits.values()))
+    def _on_end(self, index: int, done: asyncio.Future[Job]) -> None:
+        self._unended -= 1
+        if self.ended is not None:
+            self.ended(index, done)
+        self.check()
+
+    def check(self) -> None:
+        """Ask for more when running low; note when there is nothing left to wait for."""
+        if self._more is not None and self._unended < self._low:
+            self._more(self._low)
+        if self._unended == 0 and self._beginning == 0 and not self._tasks and not self._expecting():
+            self.idle.set()
+        else:
+            self.idle.clear()
+
+    def forget_earlier(self) -> None:
+        """Find the earlier jobs again at the next ``begin`` (the engine learned new ones)."""
+        self._earlier = None
+
+    def soon(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` (a ``begin``) as a task of its own, kept until it is done."""
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._done_beginning)
+        self.idle.clear()
+
+    def _done_beginning(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self.check()
 
     def cancel(self) -> None:
         for wait in self.waits.values():
             wait.cancel()
+        for task in self._tasks:
+            task.cancel()
+
+
+class _Refill:
+    """This process's share of a shared list: more from the pool whenever it runs low."""
+
+    def __init__(self, pool: Pool) -> None:
+        self.pool = pool
+        self.run: _Run | None = None
+
+    def more(self, count: int) -> None:
+        indices = self.pool.take(count)
+        if indices and self.run is not None:
+            self.run.soon(self.run.begin(indices))
+
+    def expecting(self) -> bool:
+        return bool(self.pool)
 
 
 def _settings_for(args: argparse.Namespace, settings: Settings, proxy: str | None) -> Settings:
@@ -230,20 +325,19 @@ def _settings_for(args: argparse.Namespace, settings: Settings, proxy: str | Non
 
 async def _share(
     requests: list[AddRequest], settings: Settings, quiet: bool
-) -> tuple[Helper | None, Settings, list[int]]:
-    """Hand part of a long list to a helper process; returns it, this process's settings and
-    the indices left to this process."""
+) -> tuple[Helper | None, Settings, list[int], Pool]:
+    """Share a long list with a helper process; returns it, this process's settings, its
+    first downloads and the pool both draw the rest from."""
     everything = list(range(len(requests)))
-    theirs = plan_share(requests, settings, os.cpu_count())
-    if theirs is None:
-        return None, settings, everything
-    ours_settings, their_settings = split_settings(settings)
-    task = HelperTask(tuple(requests[i] for i in theirs), their_settings, quiet)
-    helper = await Helper.start(requests, theirs, task)
+    plan = plan_share(requests, settings, os.cpu_count())
+    if plan is None:
+        return None, settings, everything, Pool()
+    ours, theirs, pool = plan
+    our_settings, their_settings = split_settings(settings)
+    helper = await Helper.start(requests, theirs, pool, HelperTask(their_settings, quiet))
     if helper is None:
-        return None, settings, everything
-    taken = set(theirs)
-    return helper, ours_settings, [i for i in everything if i not in taken]
+        return None, settings, everything, Pool()
+    return helper, our_settings, ours, pool
 
 
 async def get(args: argparse.Namespace) -> int:
@@ -270,10 +364,13 @@ async def get(args: argparse.Namespace) -> int:
         engine_ref: list[Engine] = []
         reporter = Reporter(lambda job_id: engine_ref[0].job(job_id), quiet=args.quiet)
         settings = _settings_for(args, repository.load_settings(), proxy)
-        helper, settings, mine = await _share(requests, settings, args.quiet)
+        helper, settings, mine, pool = await _share(requests, settings, args.quiet)
         async with headless_engine(repository, reporter.event, settings) as engine:
             engine_ref.append(engine)
-            run = _Run(engine, requests, reporter)
+            refill = _Refill(pool)
+            low = refill_size(settings) if pool else 0
+            run = _Run(engine, dict(enumerate(requests)), reporter, low, refill.more, refill.expecting)
+            refill.run = run
             await run.begin(mine)
             unsubscribe = engine.on_progress(reporter.progress, 0.25 if reporter.tty else 1.0)
             try:
@@ -301,17 +398,14 @@ async def _wait_all(run: _Run, helper: Helper | None, stop: asyncio.Event) -> bo
     this process, which continues them from what they have on disk."""
     stopping = asyncio.ensure_future(stop.wait())
     taken_over = helper is None
-    ours = run.all_ended()
     try:
         while True:
-            watched: set[asyncio.Future[Any]] = {stopping}
-            if not ours.done():
-                watched.add(ours)
+            idle = asyncio.ensure_future(run.idle.wait())
+            watched: set[asyncio.Future[Any]] = {stopping, idle}
             if helper is not None and not taken_over:
                 watched.add(helper.ended)
-            if len(watched) == 1:
-                return True
             await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
+            idle.cancel()
             if stopping.done():
                 return False
             if helper is not None and not taken_over and helper.ended.done():
@@ -321,8 +415,12 @@ async def _wait_all(run: _Run, helper: Helper | None, stop: asyncio.Event) -> bo
                     # Said even with -q: something went wrong, though nothing is lost.
                     say(f"The helper process stopped; continuing its {len(left)} unfinished downloads here.")
                     run.engine.learn_added()  # the jobs it added are in the store, not known here yet
+                    run.forget_earlier()
                     await run.begin(left)
-                    ours = run.all_ended()
+                run.check()  # what is left in the pool is all this process's now
+                continue
+            if run.idle.is_set() and taken_over:
+                return True
     finally:
         stopping.cancel()
 
@@ -353,34 +451,44 @@ def _report(run: _Run, helper: Helper | None) -> int:
     return status
 
 
-async def run_helper(
-    task: HelperTask, watch_parent: Callable[[asyncio.AbstractEventLoop, asyncio.Event], None]
-) -> int:
-    """The helper's side of a shared list (commands/get_share.py): run ``task.requests`` and
-    write each one's outcome to stdout as it ends; stop, pausing, when the parent says so."""
+async def run_helper(task: HelperTask) -> int:
+    """The helper's side of a shared list (commands/get_share.py): run the downloads the parent
+    hands over and tell it how each one ended; stop, pausing, when the parent says so."""
     configure_logging()
     repository = open_user_store()
     if repository is None:
         return EXIT_FAILED
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    watch_parent(loop, stop)
     # Ctrl-C reaches the whole process group; the parent says what it means.
     loop.add_signal_handler(signal.SIGINT, stop.set)
     loop.add_signal_handler(signal.SIGTERM, stop.set)
-    requests = list(task.requests)
+    asked = [False, False]  # asked for more and not answered yet; told there is no more
     try:
         engine_ref: list[Engine] = []
         reporter = Reporter(lambda job_id: engine_ref[0].job(job_id), quiet=task.quiet)
         async with headless_engine(repository, reporter.event, task.settings) as engine:
             engine_ref.append(engine)
-            run = _Run(engine, requests, reporter)
-            await run.begin(list(range(len(requests))))
-            for index, outcome in run.outcomes.items():
-                if isinstance(outcome, InputError):
-                    _tell(Outcome(index, requests[index].url, refused=True))
-            for index, wait in run.waits.items():
-                wait.add_done_callback(lambda done, i=index: _tell_end(i, done))
+            low = refill_size(task.settings)
+
+            def more(count: int) -> None:
+                if not asked[0] and not asked[1]:
+                    asked[0] = True
+                    ask_for_more(count)
+
+            run = _Run(engine, {}, reporter, low, more, lambda: not asked[1])
+            run.ended = _tell_end
+
+            def handed(chunk: Chunk) -> None:
+                asked[0] = False
+                if not chunk:
+                    asked[1] = True
+                    run.check()
+                    return
+                run.requests.update(chunk)
+                run.soon(_begin_told(run, [i for i, _ in chunk]))
+
+            read_from_parent(loop, stop, handed)
             unsubscribe = engine.on_progress(reporter.progress, 0.25 if reporter.tty else 1.0)
             try:
                 finished = await _wait_all(run, None, stop)
@@ -395,16 +503,20 @@ async def run_helper(
         repository.close()
 
 
+async def _begin_told(run: _Run, indices: list[int]) -> None:
+    """Begin downloads handed over by the parent, telling it of the ones refused outright."""
+    run.idle.clear()
+    await run.begin(indices)
+    for index in indices:
+        if isinstance(run.outcomes.get(index), InputError):
+            tell(Outcome(index, run.requests[index].url, refused=True))
+
+
 def _tell_end(index: int, done: asyncio.Future[Job]) -> None:
     if done.cancelled():
         return  # stopped: the parent continues nothing of it, the next run does
     job = done.result()
     if job.state is JobState.FINISHED:
-        _tell(Outcome(index, job.display_name, target=str(job.target)))
+        tell(Outcome(index, job.display_name, target=str(job.target)))
     else:
-        _tell(Outcome(index, job.display_name, message=job.error_message or "did not finish."))
-
-
-def _tell(outcome: Outcome) -> None:
-    sys.stdout.write(outcome.line() + "\n")
-    sys.stdout.flush()
+        tell(Outcome(index, job.display_name, message=job.error_message or "did not finish."))
