@@ -321,6 +321,6 @@ def helper_main() -> int:
     except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError) as exc:
         print(f"wherry: a helper of 'wherry get' was started without its work ({exc}).", file=sys.stderr)
         return 2
-    from wherry.commands.get_run import run_helper
+    from wherry.commands.get_list import run_helper
 
     return asyncio.run(run_helper(task))
