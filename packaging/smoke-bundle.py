@@ -1,4 +1,5 @@
-"""Smoke test of the built bundle: --version, a `get` from a local server, the window offscreen.
+"""Smoke test of the built bundle: --version, a `get` and a shared `get -i` from a local server, the
+window offscreen.
 
 Run from the checkout with the test environment's Python, after packaging/build-bundle.sh:
     .venv/bin/python packaging/smoke-bundle.py [dist/wherry/wherry]
@@ -51,6 +52,27 @@ def check_get(binary: Path, env: dict[str, str], work: Path) -> None:
         fail(f"get exited {result.returncode}: {result.stderr.strip()}")
 
 
+def check_shared_list(binary: Path, env: dict[str, str], work: Path) -> None:
+    """A long list makes the bundle start itself again as a helper; both halves must arrive."""
+    bodies = {f"/list/f{i:03d}.bin": os.urandom(20_000) for i in range(80)}
+    server = FlakyServer().start()
+    try:
+        listing = work / "list.txt"
+        listing.write_text("\n".join(server.add(path, body) for path, body in bodies.items()) + "\n")
+        result = run(binary, "get", "-q", "-j", "4", "-i", str(listing), "-d", str(work / "list"), env=env)
+    finally:
+        server.stop()
+    if result.returncode != 0:
+        fail(f"get -i of 80 files exited {result.returncode}: {result.stderr.strip()}")
+    for path, body in bodies.items():
+        target = work / "list" / path.rsplit("/", 1)[1]
+        if not target.is_file() or target.read_bytes() != body:
+            fail(f"get -i left {target} missing or wrong")
+    log = (Path(env["WHERRY_HOME"]) / "wherry.log").read_text()
+    if "sharing the list: helper process" not in log or "ended with 0" not in log:
+        fail("get -i of 80 files did not share the list with a helper process")
+
+
 def check_window(binary: Path, env: dict[str, str], work: Path) -> None:
     log = Path(env["WHERRY_HOME"]) / "wherry.log"
     window_env = dict(env, QT_QPA_PLATFORM="offscreen")
@@ -86,6 +108,7 @@ def main() -> int:
         env.update(WHERRY_HOME=str(work / "home"), XDG_DATA_HOME=str(work / "share"), HOME=str(work))
         check_version(binary, env)
         check_get(binary, env, work)
+        check_shared_list(binary, env, work)
         check_window(binary, env, work)
     print(f"bundle smoke test passed: {binary}")
     return 0
