@@ -163,12 +163,18 @@ async def wait_all(run: ListRun, helper: Helper | None, stop: asyncio.Event) -> 
     taken_over = helper is None
     try:
         while True:
-            idle = asyncio.ensure_future(run.idle.wait())
-            watched: set[asyncio.Future[Any]] = {stopping, idle}
+            if run.idle.is_set() and taken_over:
+                return True
+            watched: set[asyncio.Future[Any]] = {stopping}
+            idle = None
+            if not run.idle.is_set():  # else the wait would end at once, and again, and again
+                idle = asyncio.ensure_future(run.idle.wait())
+                watched.add(idle)
             if helper is not None and not taken_over:
                 watched.add(helper.ended)
             await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
-            idle.cancel()
+            if idle is not None:
+                idle.cancel()
             if stopping.done():
                 return False
             if helper is not None and not taken_over and helper.ended.done():
@@ -181,9 +187,6 @@ async def wait_all(run: ListRun, helper: Helper | None, stop: asyncio.Event) -> 
                     run.forget_earlier()
                     await run.begin(left)
                 run.check()  # what is left in the pool is all this process's now
-                continue
-            if run.idle.is_set() and taken_over:
-                return True
     finally:
         stopping.cancel()
 
@@ -200,32 +203,16 @@ async def run_helper(task: HelperTask) -> int:
     # Ctrl-C reaches the whole process group; the parent says what it means.
     loop.add_signal_handler(signal.SIGINT, stop.set)
     loop.add_signal_handler(signal.SIGTERM, stop.set)
-    asked = [False, False]  # asked for more and not answered yet; told there is no more
     try:
         engine_ref: list[Engine] = []
         reporter = Reporter(lambda job_id: engine_ref[0].job(job_id), quiet=task.quiet)
         async with headless_engine(repository, reporter.event, task.settings) as engine:
             engine_ref.append(engine)
-            low = refill_size(task.settings)
-
-            def more(count: int) -> None:
-                if not asked[0] and not asked[1]:
-                    asked[0] = True
-                    ask_for_more(count)
-
-            run = ListRun(engine, {}, reporter, low, more, lambda: not asked[1])
+            parent = _FromParent()
+            run = ListRun(engine, {}, reporter, refill_size(task.settings), parent.more, parent.expecting)
+            parent.run = run
             run.ended = _tell_end
-
-            def handed(chunk: Chunk) -> None:
-                asked[0] = False
-                if not chunk:
-                    asked[1] = True
-                    run.check()
-                    return
-                run.requests.update(chunk)
-                run.soon(_begin_told(run, [i for i, _ in chunk]))
-
-            read_from_parent(loop, stop, handed)
+            read_from_parent(loop, stop, parent.handed)
             unsubscribe = engine.on_progress(reporter.progress, 0.25 if reporter.tty else 1.0)
             try:
                 finished = await wait_all(run, None, stop)
@@ -238,6 +225,34 @@ async def run_helper(task: HelperTask) -> int:
         loop.remove_signal_handler(signal.SIGINT)
         loop.remove_signal_handler(signal.SIGTERM)
         repository.close()
+
+
+class _FromParent:
+    """The helper's supply of downloads: it asks the parent when it runs low, one ask at a time,
+    until the parent answers that the list is all handed out."""
+
+    def __init__(self) -> None:
+        self.run: ListRun | None = None
+        self.asking = False  # asked, and no answer yet
+        self.dry = False  # the parent has no more
+
+    def more(self, count: int) -> None:
+        if not self.asking and not self.dry:
+            self.asking = True
+            ask_for_more(count)
+
+    def expecting(self) -> bool:
+        return not self.dry
+
+    def handed(self, chunk: Chunk) -> None:
+        assert self.run is not None
+        self.asking = False
+        if not chunk:
+            self.dry = True
+            self.run.check()
+            return
+        self.run.requests.update(chunk)
+        self.run.soon(_begin_told(self.run, [i for i, _ in chunk]))
 
 
 async def _begin_told(run: ListRun, indices: list[int]) -> None:
