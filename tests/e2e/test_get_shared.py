@@ -98,6 +98,14 @@ class SharedList:
         for path in self.bodies:
             self.server.set_plan(path, FaultPlan())
 
+    def run_again(self) -> None:
+        """The same command once more, with nothing held: it finishes the whole list."""
+        self.release()
+        code, out, err = _finish(self.start())
+        assert code == 0, err
+        assert out.splitlines() == [str(self.out / self.name(i)) for i in range(COUNT)]
+        self.check_files()
+
     def check_files(self) -> None:
         for path, body in self.bodies.items():
             assert (self.out / path.rsplit("/", 1)[1]).read_bytes() == body, path
@@ -194,12 +202,7 @@ def test_a_killed_parent_stops_its_helper_and_the_same_command_then_finishes_the
         assert wait_for(lambda: not _alive(helper), TIMEOUT)
     finally:
         _finish(cli)
-    shared.release()
-    again = shared.start()
-    code, out, err = _finish(again)
-    assert code == 0, err
-    assert out.splitlines() == [str(shared.out / shared.name(i)) for i in range(COUNT)]
-    shared.check_files()
+    shared.run_again()
 
 
 def test_an_interrupted_shared_list_stops_both_says_so_once_and_resumes(flaky_server, workdir):
@@ -216,8 +219,4 @@ def test_an_interrupted_shared_list_stops_both_says_so_once_and_resumes(flaky_se
     assert out == ""
     assert err.count("Interrupted") == 1
     assert not _alive(helper)
-    shared.release()
-    code, out, err = _finish(shared.start())
-    assert code == 0, err
-    assert out.splitlines() == [str(shared.out / shared.name(i)) for i in range(COUNT)]
-    shared.check_files()
+    shared.run_again()

@@ -27,7 +27,7 @@ from wherry.core.jobs import AddRequest, Job, JobState
 from wherry.engine import Engine
 from wherry.headless import EarlierJobs, configure_logging, earlier_jobs, headless_engine, start_or_resume_all
 
-__all__ = ["ListRun", "Refill", "run_helper", "wait_all"]
+__all__ = ["ListRun", "Refill", "run_helper", "run_to_the_end", "wait_all"]
 
 
 async def _start_all(
@@ -191,6 +191,18 @@ async def wait_all(run: ListRun, helper: Helper | None, stop: asyncio.Event) -> 
         stopping.cancel()
 
 
+async def run_to_the_end(run: ListRun, helper: Helper | None, stop: asyncio.Event) -> bool:
+    """``wait_all`` with the progress shown meanwhile; what is left unfinished is let go after."""
+    reporter = run.reporter
+    unsubscribe = run.engine.on_progress(reporter.progress, 0.25 if reporter.tty else 1.0)
+    try:
+        return await wait_all(run, helper, stop)
+    finally:
+        unsubscribe()
+        reporter.finish()
+        run.cancel()
+
+
 async def run_helper(task: HelperTask) -> int:
     """The helper's side of a shared list (commands/get_share.py): run the downloads the parent
     hands over and tell it how each one ended; stop, pausing, when the parent says so."""
@@ -213,13 +225,7 @@ async def run_helper(task: HelperTask) -> int:
             parent.run = run
             run.ended = _tell_end
             read_from_parent(loop, stop, parent.handed)
-            unsubscribe = engine.on_progress(reporter.progress, 0.25 if reporter.tty else 1.0)
-            try:
-                finished = await wait_all(run, None, stop)
-            finally:
-                unsubscribe()
-                reporter.finish()
-                run.cancel()
+            finished = await run_to_the_end(run, None, stop)
         return EXIT_OK if finished else EXIT_INTERRUPTED
     finally:
         loop.remove_signal_handler(signal.SIGINT)

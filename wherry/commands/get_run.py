@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from wherry.commands.get import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
-from wherry.commands.get_list import ListRun, Refill, wait_all
+from wherry.commands.get_list import ListRun, Refill, run_to_the_end
 from wherry.commands.get_share import (
     Helper,
     HelperTask,
@@ -239,13 +239,9 @@ async def get(args: argparse.Namespace) -> int:
             run = ListRun(engine, dict(enumerate(requests)), reporter, low, refill.more, refill.expecting)
             refill.run = run
             await run.begin(mine)
-            unsubscribe = engine.on_progress(reporter.progress, 0.25 if reporter.tty else 1.0)
             try:
-                finished = await wait_all(run, helper, stop)
+                finished = await run_to_the_end(run, helper, stop)
             finally:
-                unsubscribe()
-                reporter.finish()
-                run.cancel()
                 if helper is not None:
                     await helper.close()  # asked to stop: pauses its downloads too
             if not finished:
