@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from wherry import __version__
+from wherry.commands import HELPER_FLAG
 
 __all__ = ["COMMANDS", "main"]
 
@@ -81,8 +82,7 @@ def _desktop(install: bool) -> int:
 
 def main(argv: Sequence[str]) -> int:
     argv = list(argv)
-    if argv == ["--list-helper"]:
-        # Not for people: ``wherry get`` starts Wherry this way to share a long list.
+    if argv == [HELPER_FLAG]:
         from wherry.commands.get_share import helper_main
 
         return helper_main()

@@ -23,7 +23,7 @@ from wherry.commands.get_share import (
 from wherry.commands.reporter import Reporter
 from wherry.commands.store_access import open_user_store, say
 from wherry.core.errors import ErrorKind, InputError
-from wherry.core.jobs import AddRequest, Job, JobState
+from wherry.core.jobs import AddRequest, Job
 from wherry.engine import Engine
 from wherry.headless import EarlierJobs, configure_logging, earlier_jobs, headless_engine, start_or_resume_all
 
@@ -263,7 +263,6 @@ class _FromParent:
 
 async def _begin_told(run: ListRun, indices: list[int]) -> None:
     """Begin downloads handed over by the parent, telling it of the ones refused outright."""
-    run.idle.clear()
     await run.begin(indices)
     for index in indices:
         if isinstance(run.outcomes.get(index), InputError):
@@ -273,8 +272,4 @@ async def _begin_told(run: ListRun, indices: list[int]) -> None:
 def _tell_end(index: int, done: asyncio.Future[Job]) -> None:
     if done.cancelled():
         return  # stopped: the parent continues nothing of it, the next run does
-    job = done.result()
-    if job.state is JobState.FINISHED:
-        tell(Outcome(index, job.display_name, target=str(job.target)))
-    else:
-        tell(Outcome(index, job.display_name, message=job.error_message or "did not finish."))
+    tell(Outcome.of(index, done.result()))

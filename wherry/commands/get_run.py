@@ -15,6 +15,7 @@ from wherry.commands.get_list import ListRun, Refill, run_to_the_end
 from wherry.commands.get_share import (
     Helper,
     HelperTask,
+    Outcome,
     Pool,
     plan_share,
     refill_size,
@@ -25,14 +26,11 @@ from wherry.commands.store_access import open_user_store, say
 from wherry.core.categories import choose_folder, parse_rules
 from wherry.core.errors import ErrorKind, InputError
 from wherry.core.headers import basic_auth, parse_cookie_pairs, parse_header
-from wherry.core.jobs import AddRequest, ChecksumSpec, Job, JobState, Pieces
+from wherry.core.jobs import AddRequest, ChecksumSpec, Job, Pieces
 from wherry.core.settings import Settings
 from wherry.engine import Engine
 from wherry.engine.proxies import DIRECT, check_proxy_url
-from wherry.headless import (
-    configure_logging,
-    headless_engine,
-)
+from wherry.headless import configure_logging, headless_engine
 
 __all__ = ["build_requests", "by_category", "get"]
 
@@ -226,7 +224,6 @@ async def get(args: argparse.Namespace) -> int:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    helper: Helper | None = None
     try:
         engine_ref: list[Engine] = []
         reporter = Reporter(lambda job_id: engine_ref[0].job(job_id), quiet=args.quiet)
@@ -262,19 +259,15 @@ def _report(run: ListRun, helper: Helper | None) -> int:
         outcome = run.outcomes.get(index)
         if isinstance(outcome, InputError):
             status = EXIT_USAGE
-        elif isinstance(outcome, Job):
-            if outcome.state is JobState.FINISHED:
-                print(outcome.target)
-            else:
-                say(f"{outcome.display_name}: {outcome.error_message or 'did not finish.'}")
-                status = status or EXIT_FAILED
-        elif index in theirs:
-            reported = theirs[index]
-            if reported.refused:
-                status = EXIT_USAGE
-            elif reported.target is not None:
-                print(reported.target)
-            else:
-                say(f"{reported.name}: {reported.message or 'did not finish.'}")
-                status = status or EXIT_FAILED
+            continue
+        ended = Outcome.of(index, outcome) if isinstance(outcome, Job) else theirs.get(index)
+        if ended is None:
+            continue
+        if ended.refused:
+            status = EXIT_USAGE
+        elif ended.target is not None:
+            print(ended.target)
+        else:
+            say(f"{ended.name}: {ended.message}")
+            status = status or EXIT_FAILED
     return status

@@ -41,11 +41,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
-from wherry.core.jobs import AddRequest
+from wherry.commands import HELPER_FLAG
+from wherry.core.jobs import AddRequest, Job, JobState
 from wherry.core.settings import Settings
 
 __all__ = [
-    "HELPER_FLAG",
     "SHARE_FROM",
     "Chunk",
     "Helper",
@@ -62,7 +62,6 @@ log = logging.getLogger(__name__)
 
 # Shorter lists gain less than a second process costs to start (about a third of a second).
 SHARE_FROM = 64
-HELPER_FLAG = "--list-helper"  # the hidden first argument that makes ``wherry`` a helper
 # A helper asked to stop pauses its downloads first; past this it is killed (its jobs are then
 # left as after a crash, which the next run resumes).
 STOP_GRACE = 30.0
@@ -90,6 +89,13 @@ class Outcome:
 
     def line(self) -> str:
         return json.dumps(asdict(self))
+
+    @classmethod
+    def of(cls, index: int, job: Job) -> Outcome:
+        """How ``job``, at ``index`` in the list, ended."""
+        if job.state is JobState.FINISHED:
+            return cls(index, job.display_name, target=str(job.target))
+        return cls(index, job.display_name, message=job.error_message or "did not finish.")
 
     @classmethod
     def parse(cls, line: str) -> Outcome:
