@@ -266,6 +266,80 @@ async def test_a_write_failure_on_a_full_disk_pauses_and_keeps_the_bytes(harness
     assert flaky_server.requests_for("/full.bin", "GET")[-1].headers["Range"].startswith(f"bytes={kept}-")
 
 
+async def test_a_download_paused_during_a_slow_checkpoint_sync_is_unlocked_when_it_says_paused(
+    harness, flaky_server, monkeypatch
+):
+    """A checkpoint's fdatasync runs in a worker thread, which holds the file (and its lock)
+    until it returns. A pause reported before then left a resume at once to find its own .part
+    locked, "being downloaded by another Wherry" (a CI run caught it); the pause now waits."""
+    import errno
+    import fcntl
+    import os
+    import threading
+
+    import wherry.engine.partfile as partfile
+
+    body = payload(SIZE)
+    url = flaky_server.add("/slow-sync.bin", body, plan=FaultPlan(drip_rate=200_000))
+    real_sync, real_pwrite = partfile._sync, os.pwrite
+    syncing, let_go = threading.Event(), threading.Event()
+    state = {"full": False}
+
+    def slow_sync(fd: int) -> None:
+        if syncing.is_set():
+            real_sync(fd)  # the pause's own last sync is quick
+            return
+        # The first checkpoint's sync meets a slow disk: two seconds at most, let go at once
+        # when the pause is seen. The kernel holds the open file for as long as fdatasync runs;
+        # a duplicate descriptor holds it here the same way.
+        held = os.dup(fd)
+        try:
+            syncing.set()
+            let_go.wait(2)
+            real_sync(held)
+        finally:
+            os.close(held)
+
+    def pwrite(fd, data, offset):
+        if state["full"]:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_pwrite(fd, data, offset)
+
+    monkeypatch.setattr(partfile, "_sync", slow_sync)
+    monkeypatch.setattr(os, "pwrite", pwrite)
+    lock_free_when_paused: list[bool] = []
+
+    def on_event(event) -> None:
+        if isinstance(event, JobPaused):
+            part = harness.downloads / "slow-sync.bin.part"
+            fd = os.open(part, os.O_RDWR)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                lock_free_when_paused.append(True)
+            except BlockingIOError:
+                lock_free_when_paused.append(False)
+            finally:
+                os.close(fd)
+            let_go.set()
+
+    engine = await harness.open()
+    engine.subscribe(on_event)
+    job = await engine.add(harness.request(url))
+    assert await asyncio.to_thread(syncing.wait, 10)  # a checkpoint is syncing now
+    state["full"] = True  # the next write fails: the download pauses mid-sync
+    paused = await asyncio.wait_for(engine.wait(job.id), 20)
+    assert paused.state is JobState.PAUSED
+    assert paused.error_kind is ErrorKind.DISK_FULL
+    assert lock_free_when_paused == [True]
+
+    state["full"] = False
+    monkeypatch.setattr(partfile, "_sync", real_sync)
+    await engine.resume(job.id)
+    done = await asyncio.wait_for(engine.wait(job.id), 20)
+    assert done.state is JobState.FINISHED, done.error_message
+    assert (harness.downloads / "slow-sync.bin").read_bytes() == body
+
+
 async def test_regression_pause_before_the_transfer_first_ran_settles_the_job(harness, flaky_server):
     body = payload(SIZE)
     url = flaky_server.add("/early.bin", body)

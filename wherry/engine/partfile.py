@@ -9,6 +9,7 @@ import ctypes.util
 import errno
 import os
 import sys
+from collections.abc import Awaitable
 from pathlib import Path
 
 from wherry.core.errors import ErrorKind, JobError
@@ -50,6 +51,7 @@ class PartFile:
         self.path = path
         self._fd = fd
         self._syncs = syncs  # shares fdatasync trips with other files; None: one trip each
+        self._syncing: set[asyncio.Future[object]] = set()  # syncs under way in a worker thread
 
     @classmethod
     def open(cls, path: Path, syncs: SyncQueue[int] | None = None, new: bool = False) -> PartFile:
@@ -126,7 +128,7 @@ class PartFile:
         if self._fd < 0:
             return
         try:
-            await asyncio.get_running_loop().run_in_executor(None, _sync, self._fd)
+            await self._under_way(asyncio.get_running_loop().run_in_executor(None, _sync, self._fd))
         except OSError as exc:
             raise translate_disk_error(exc, str(self.path)) from exc
 
@@ -143,9 +145,31 @@ class PartFile:
         try:
             # A duplicate, which the batch closes once synced: the file may be closed (a pause)
             # before its batch runs, and its descriptor number reused meanwhile.
-            await self._syncs.sync(os.dup(self._fd))
+            await self._under_way(self._syncs.sync(os.dup(self._fd)))
         except OSError as exc:
             raise translate_disk_error(exc, str(self.path)) from exc
+
+    async def _under_way(self, work: Awaitable[object]) -> None:
+        # Shielded: a caller stopped meanwhile (a pause) leaves the thread syncing, and that
+        # thread holds the file, and so its lock, until it returns; ``settle`` waits for it.
+        future = asyncio.ensure_future(work)
+        self._syncing.add(future)
+        future.add_done_callback(self._ended)
+        await asyncio.shield(future)
+
+    def _ended(self, future: asyncio.Future[object]) -> None:
+        self._syncing.discard(future)
+        if not future.cancelled():
+            future.exception()  # its caller, if still there, has seen it
+
+    async def settle(self) -> None:
+        """Wait for the syncs of this file still under way, whose callers may have stopped.
+
+        Until they end, the file stays open in a worker thread and keeps its lock: a download
+        paused and resumed at once would find its own .part locked, as if another Wherry held it.
+        """
+        if self._syncing:
+            await asyncio.wait(list(self._syncing))
 
     def close(self) -> None:
         if self._fd >= 0:

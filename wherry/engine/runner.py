@@ -197,6 +197,7 @@ class Runner:
             await self.checkpoint.stop()
         finally:
             if self.part is not None:
+                await self.part.settle()
                 self.part.close()
 
     def _policy(self) -> RetryPolicy:
