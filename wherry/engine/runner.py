@@ -197,8 +197,10 @@ class Runner:
             await self.checkpoint.stop()
         finally:
             if self.part is not None:
-                await self.part.settle()
-                self.part.close()
+                try:
+                    await self.part.settle()
+                finally:
+                    self.part.close()  # closed even if a second cancellation cuts the wait short
 
     def _policy(self) -> RetryPolicy:
         s = self.ctx.settings
