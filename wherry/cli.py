@@ -13,7 +13,6 @@ import sys
 from collections.abc import Sequence
 
 from wherry import __version__
-from wherry.commands import HELPER_FLAG
 
 __all__ = ["COMMANDS", "main"]
 
@@ -82,10 +81,6 @@ def _desktop(install: bool) -> int:
 
 def main(argv: Sequence[str]) -> int:
     argv = list(argv)
-    if argv == [HELPER_FLAG]:
-        from wherry.commands.get_share import helper_main
-
-        return helper_main()
     if argv and argv[0] in COMMANDS:
         # Only the command asked for is imported: start-up stays fast.
         args = _command_parser([argv[0]]).parse_args(argv)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -164,6 +165,15 @@ def test_a_long_list_is_downloaded_by_two_processes_and_printed_in_list_order(fl
     assert f"{shared.name(missing)}:" in err
     assert "404" in err or "not found" in err.lower()
     shared.check_files()
+    # The helper was forked with the parent's store connection open; it must have left that
+    # connection alone, and both its own writes and the parent's must be there.
+    home = Path(os.environ["WHERRY_HOME"])
+    with sqlite3.connect(home / "wherry.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        states = sorted(db.execute("SELECT url, state FROM jobs"))
+    assert len(states) == COUNT
+    assert {state for url, state in states if not url.endswith(shared.name(missing))} == {"finished"}
+    assert "helper process" in (home / "wherry.log").read_text()
 
 
 def test_a_killed_helper_leaves_its_downloads_to_the_parent_which_resumes_them(

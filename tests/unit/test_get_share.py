@@ -1,8 +1,21 @@
-"""Which downloads of a long list a helper process takes, and the settings each side runs with."""
+"""Which downloads of a long list a helper process takes, the settings each side runs with, and
+when a helper may be forked at all."""
 
 from __future__ import annotations
 
-from wherry.commands.get_share import SHARE_FROM, Outcome, Pool, plan_share, refill_size, split_settings
+import subprocess
+import sys
+import threading
+
+from wherry.commands.get_share import (
+    SHARE_FROM,
+    Outcome,
+    Pool,
+    can_fork,
+    plan_share,
+    refill_size,
+    split_settings,
+)
 from wherry.core.jobs import AddRequest
 from wherry.core.settings import Settings
 
@@ -85,3 +98,17 @@ def test_a_pool_hands_out_whole_groups_until_it_is_empty():
     assert pool.take(2) == []
     assert refill_size(Settings(max_active=2)) == 16
     assert refill_size(Settings(max_active=8)) == 32
+
+
+def test_a_helper_is_forked_only_on_linux_while_no_other_thread_runs():
+    probe = "from wherry.commands.get_share import can_fork; print(can_fork())"
+    alone = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert alone.stdout.strip() == str(sys.platform == "linux")
+    release = threading.Event()
+    other = threading.Thread(target=release.wait, args=(10,))
+    other.start()
+    try:
+        assert not can_fork()  # the fork would copy this thread's locks, but not the thread
+    finally:
+        release.set()
+        other.join()

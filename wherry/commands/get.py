@@ -99,9 +99,12 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from wherry.commands.get_run import get
+    from wherry.commands.get_run import get, prepare
 
     try:
-        return asyncio.run(get(args))
+        ready = prepare(args)  # forks a helper for a long list, before any event loop exists
+        if isinstance(ready, int):
+            return ready
+        return asyncio.run(get(args, ready))
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

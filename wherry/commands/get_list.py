@@ -203,9 +203,10 @@ async def run_to_the_end(run: ListRun, helper: Helper | None, stop: asyncio.Even
         run.cancel()
 
 
-async def run_helper(task: HelperTask) -> int:
-    """The helper's side of a shared list (commands/get_share.py): run the downloads the parent
-    hands over and tell it how each one ended; stop, pausing, when the parent says so."""
+async def run_helper(task: HelperTask, first: Chunk) -> int:
+    """The helper's side of a shared list (commands/get_share.py): run ``first`` and the
+    downloads the parent hands over later, telling it how each one ended; stop, pausing, when
+    the parent says so."""
     configure_logging()
     repository = open_user_store()
     if repository is None:
@@ -224,6 +225,7 @@ async def run_helper(task: HelperTask) -> int:
             run = ListRun(engine, {}, reporter, refill_size(task.settings), parent.more, parent.expecting)
             parent.run = run
             run.ended = _tell_end
+            parent.handed(first)
             read_from_parent(loop, stop, parent.handed)
             finished = await run_to_the_end(run, None, stop)
         return EXIT_OK if finished else EXIT_INTERRUPTED

@@ -7,16 +7,18 @@ import asyncio
 import os
 import signal
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from wherry.commands.get import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from wherry.commands.get_list import ListRun, Refill, run_to_the_end
 from wherry.commands.get_share import (
+    Forked,
     Helper,
     HelperTask,
     Outcome,
     Pool,
+    can_fork,
     plan_share,
     refill_size,
     split_settings,
@@ -30,9 +32,9 @@ from wherry.core.jobs import AddRequest, ChecksumSpec, Job, Pieces
 from wherry.core.settings import Settings
 from wherry.engine import Engine
 from wherry.engine.proxies import DIRECT, check_proxy_url
-from wherry.headless import configure_logging, headless_engine
+from wherry.headless import SqliteRepository, configure_logging, headless_engine
 
-__all__ = ["build_requests", "by_category", "get"]
+__all__ = ["Prepared", "build_requests", "by_category", "get", "prepare"]
 
 MAX_CONNECTIONS = 32
 # -j's ceiling: past this, more files in flight only add sockets and memory.
@@ -188,24 +190,22 @@ def _settings_for(args: argparse.Namespace, settings: Settings, proxy: str | Non
     return settings
 
 
-async def _share(
-    requests: list[AddRequest], settings: Settings, quiet: bool
-) -> tuple[Helper | None, Settings, list[int], Pool]:
-    """Share a long list with a helper process; returns it, this process's settings, its
-    first downloads and the pool both draw the rest from."""
-    everything = list(range(len(requests)))
-    plan = plan_share(requests, settings, os.cpu_count())
-    if plan is None:
-        return None, settings, everything, Pool()
-    ours, theirs, pool = plan
-    our_settings, their_settings = split_settings(settings)
-    helper = await Helper.start(requests, theirs, pool, HelperTask(their_settings, quiet))
-    if helper is None:
-        return None, settings, everything, Pool()
-    return helper, our_settings, ours, pool
+@dataclass
+class Prepared:
+    """What ``wherry get`` settles before its event loop starts (a helper is forked then)."""
+
+    requests: list[AddRequest]
+    repository: SqliteRepository
+    settings: Settings  # this process's share of the limits when the list is shared
+    mine: list[int]  # this process's first downloads, by list index
+    pool: Pool  # what is handed out later, to whichever process runs low
+    helper: Forked | None = None
+    theirs: list[int] = field(default_factory=list)  # the helper's first downloads
 
 
-async def get(args: argparse.Namespace) -> int:
+def prepare(args: argparse.Namespace) -> Prepared | int:
+    """Read the command line and the store, and fork a helper for a long list; or the exit
+    status when the command cannot start."""
     configure_logging()
     try:
         requests = build_requests(args)
@@ -218,32 +218,60 @@ async def get(args: argparse.Namespace) -> int:
     repository = open_user_store()
     if repository is None:
         return EXIT_FAILED
-    if getattr(args, "by_category", False):
-        requests = by_category(requests, repository.load_settings())
+    try:
+        if getattr(args, "by_category", False):
+            requests = by_category(requests, repository.load_settings())
+        settings = _settings_for(args, repository.load_settings(), proxy)
+        return _share(requests, repository, settings, args.quiet)
+    except BaseException:
+        repository.close()
+        raise
+
+
+def _share(
+    requests: list[AddRequest], repository: SqliteRepository, settings: Settings, quiet: bool
+) -> Prepared:
+    alone = Prepared(requests, repository, settings, list(range(len(requests))), Pool())
+    if not can_fork():
+        return alone
+    plan = plan_share(requests, settings, len(os.sched_getaffinity(0)))
+    if plan is None:
+        return alone
+    ours, theirs, pool = plan
+    our_settings, their_settings = split_settings(settings)
+    helper = Helper.fork(requests, theirs, HelperTask(their_settings, quiet))
+    if helper is None:
+        return alone
+    return Prepared(requests, repository, our_settings, ours, pool, helper, theirs)
+
+
+async def get(args: argparse.Namespace, ready: Prepared) -> int:
+    requests, repository, settings, pool = ready.requests, ready.repository, ready.settings, ready.pool
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     try:
+        helper = None
+        if ready.helper is not None:
+            helper = await Helper.attach(ready.helper, requests, ready.theirs, pool)
         engine_ref: list[Engine] = []
         reporter = Reporter(lambda job_id: engine_ref[0].job(job_id), quiet=args.quiet)
-        settings = _settings_for(args, repository.load_settings(), proxy)
-        helper, settings, mine, pool = await _share(requests, settings, args.quiet)
-        async with headless_engine(repository, reporter.event, settings) as engine:
-            engine_ref.append(engine)
-            refill = Refill(pool)
-            low = refill_size(settings) if pool else 0
-            run = ListRun(engine, dict(enumerate(requests)), reporter, low, refill.more, refill.expecting)
-            refill.run = run
-            await run.begin(mine)
-            try:
+        try:
+            async with headless_engine(repository, reporter.event, settings) as engine:
+                engine_ref.append(engine)
+                refill = Refill(pool)
+                low = refill_size(settings) if pool else 0
+                run = ListRun(engine, dict(enumerate(requests)), reporter, low, refill.more, refill.expecting)
+                refill.run = run
+                await run.begin(ready.mine)
                 finished = await run_to_the_end(run, helper, stop)
-            finally:
-                if helper is not None:
-                    await helper.close()  # asked to stop: pauses its downloads too
-            if not finished:
-                say("Interrupted; run the same command again to continue where it stopped.")
-                return EXIT_INTERRUPTED
+        finally:
+            if helper is not None:
+                await helper.close()  # asked to stop: pauses its downloads too
+        if not finished:
+            say("Interrupted; run the same command again to continue where it stopped.")
+            return EXIT_INTERRUPTED
         return _report(run, helper)
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):

@@ -2,15 +2,17 @@
 
 One Python process runs its event loop on one core, and with thousands of small files that loop
 is the limit, not the network or the disk (docs/PERFORMANCE.md). So a list of at least
-SHARE_FROM downloads with ``-j`` of 4 or more is shared with a helper: Wherry started again in
-this same environment, on the same job store, handed its downloads on stdin.
+SHARE_FROM downloads with ``-j`` of 4 or more is shared with a helper: this process forked
+before its event loop starts, so the helper has every module loaded and begins at once, on
+the same job store through a connection of its own. Only where a fork is safe: Linux, with
+no other thread running yet. Elsewhere the whole list runs in one process.
 
 - Each process gets half of ``-j`` and half of the per-host connection cap, so the two together
   keep to what the person asked for. A speed limit is not split: a limited list is not
   CPU-bound, so it is never shared; nor is a list with a cap of one connection per host.
 - Each process starts with two fifths of the list (alternating, so both begin at the top);
   the last fifth is handed out a few at a time to whichever runs low first. A helper that
-  started later or drew the larger files then does less, and both end together.
+  drew the larger files then does less, and both end together.
 - Requests for the same file name in the same folder go to the same process, so numbered names
   ("a (1).bin") come out as they would in one. Names from Content-Disposition may still meet
   across processes; the engine claims a name by creating its .part exclusively, so the second
@@ -21,9 +23,9 @@ this same environment, on the same job store, handed its downloads on stdin.
   the parent dies. If the helper dies, the parent continues the downloads it had not finished,
   from the bytes they have on disk, once their part files are free.
 
-On the helper's stdin: a HelperTask, then chunks of (index, request) pairs, each a pickle after
-its length; an empty chunk says the list is all handed out. On its stdout: Outcome lines, and
-``{"want": N}`` when it runs low.
+The helper's settings and first downloads are in its memory from the fork. On its stdin come
+more chunks of (index, request) pairs, each a pickle after its length; an empty chunk says the
+list is all handed out. On its stdout: Outcome lines, and ``{"want": N}`` when it runs low.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import json
 import logging
 import os
 import pickle
+import signal
 import sys
 import threading
 from collections import deque
@@ -41,18 +44,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
-from wherry.commands import HELPER_FLAG
 from wherry.core.jobs import AddRequest, Job, JobState
 from wherry.core.settings import Settings
 
 __all__ = [
     "SHARE_FROM",
     "Chunk",
+    "Forked",
     "Helper",
     "HelperTask",
     "Outcome",
     "Pool",
-    "helper_main",
+    "can_fork",
+    "fork_helper",
     "plan_share",
     "refill_size",
     "split_settings",
@@ -172,69 +176,132 @@ def split_settings(settings: Settings) -> tuple[Settings, Settings]:
     return ours, theirs
 
 
-def _launcher() -> list[str]:
-    # This same Wherry: a bundle is its own executable; otherwise this interpreter and package.
-    if getattr(sys, "frozen", False):
-        return [sys.executable]
-    return [sys.executable, "-m", "wherry"]
-
-
 def _frame(value: object) -> bytes:
     payload = pickle.dumps(value)
     return len(payload).to_bytes(8, "big") + payload
+
+
+def can_fork() -> bool:
+    """Whether a helper may be forked here and now.
+
+    A fork copies only the calling thread, so a thread running elsewhere (holding a lock, say)
+    would leave the helper stuck; and outside Linux (macOS frameworks, Windows) a fork without
+    exec is not safe at all."""
+    return sys.platform == "linux" and hasattr(os, "pidfd_open") and threading.active_count() == 1
+
+
+@dataclass(frozen=True)
+class Forked:
+    """A helper forked before the event loop: its pid and this process's ends of its pipes."""
+
+    pid: int
+    to_helper: int
+    from_helper: int
+
+
+def fork_helper(task: HelperTask, first: Chunk) -> Forked | None:
+    """Fork the helper, which starts on ``first`` at once; None if it cannot be forked.
+
+    Call it before any event loop or thread exists (``can_fork``). The helper never returns
+    from here: it runs its downloads and leaves with ``os._exit``, so nothing of this
+    process's (its job store's connection above all) is closed or flushed twice.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()  # else the helper would repeat what is still in the buffers
+    to_read, to_write = os.pipe()
+    back_read, back_write = os.pipe()
+    pipes = (to_read, to_write, back_read, back_write)
+    try:
+        if min(pipes) < 3:
+            raise OSError("standard input or output is closed")  # the pipes would take their place
+        pid = os.fork()
+    except OSError as exc:
+        for fd in pipes:
+            os.close(fd)
+        log.warning("could not fork a helper process (%s); running the whole list here", exc)
+        return None
+    if pid == 0:  # the helper
+        code = 1
+        try:
+            os.dup2(to_read, 0)
+            os.dup2(back_write, 1)
+            for fd in pipes:
+                os.close(fd)  # the parent's end closed here too, so its death reads as EOF
+            from wherry.commands.get_list import run_helper
+
+            code = asyncio.run(run_helper(task, first))
+        except BaseException:  # nothing may unwind into the parent's frames
+            log.exception("the helper process failed")
+        finally:
+            with contextlib.suppress(Exception):
+                sys.stdout.flush()
+                sys.stderr.flush()
+                logging.shutdown()
+            os._exit(code)
+    os.close(to_read)
+    os.close(back_write)
+    return Forked(pid, to_write, back_read)
 
 
 class Helper:
     """The helper process, seen from the parent, which hands it downloads from ``pool``."""
 
     def __init__(
-        self, process: asyncio.subprocess.Process, requests: Sequence[AddRequest], pool: Pool
+        self,
+        pid: int,
+        pipes: tuple[asyncio.StreamReader, asyncio.WriteTransport],
+        exited: asyncio.Future[int],
+        requests: Sequence[AddRequest],
+        first: list[int],
+        pool: Pool,
     ) -> None:
-        self.process = process
+        self.pid = pid
+        self._from_helper, self._to_helper = pipes
+        self._exited = exited
         self.requests = requests
         self.pool = pool
-        self.sent: list[int] = []  # every download handed to it, by list index
+        self.sent: list[int] = list(first)  # every download handed to it, by list index
         self.outcomes: dict[int, Outcome] = {}  # by list index
-        self.ended: asyncio.Task[None] = asyncio.ensure_future(self._read())
+        self.returncode: int | None = None
+        self.ended: asyncio.Future[None] = asyncio.ensure_future(self._read())
+
+    @staticmethod
+    def fork(requests: Sequence[AddRequest], first: list[int], task: HelperTask) -> Forked | None:
+        """Fork a helper that starts with the downloads at ``first`` (see ``fork_helper``)."""
+        forked = fork_helper(task, tuple((i, requests[i]) for i in first))
+        if forked is not None:
+            log.info(
+                "sharing the list: helper process %d starts with %d of %d downloads",
+                forked.pid,
+                len(first),
+                len(requests),
+            )
+        return forked
 
     @classmethod
-    async def start(
-        cls, requests: Sequence[AddRequest], first: list[int], pool: Pool, task: HelperTask
-    ) -> Helper | None:
-        """Start a helper with the downloads at ``first``; None if it cannot be started."""
-        try:
-            process = await asyncio.create_subprocess_exec(
-                *_launcher(),
-                HELPER_FLAG,
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-            )
-        except OSError as exc:
-            log.warning("could not start a helper process (%s); running the whole list here", exc)
-            return None
-        helper = cls(process, requests, pool)
-        helper._send(_frame(task))
-        helper._hand(first)
-        log.info(
-            "sharing the list: helper process %d starts with %d of %d downloads",
-            process.pid,
-            len(first),
-            len(requests),
-        )
-        return helper
+    async def attach(
+        cls, forked: Forked, requests: Sequence[AddRequest], first: list[int], pool: Pool
+    ) -> Helper:
+        """The forked helper on this event loop, which hands it more from ``pool``."""
+        loop = asyncio.get_running_loop()
+        exited = _exit_of(forked.pid)
+        lines = asyncio.StreamReader()
+        reading = os.fdopen(forked.from_helper, "rb", buffering=0)  # the transports close them
+        writing = os.fdopen(forked.to_helper, "wb", buffering=0)
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(lines), reading)
+        to_helper, _ = await loop.connect_write_pipe(asyncio.Protocol, writing)
+        return cls(forked.pid, (lines, to_helper), exited, requests, first, pool)
 
     def _send(self, data: bytes) -> None:
-        stdin = self.process.stdin
-        if stdin is not None and not stdin.is_closing():
-            stdin.write(data)
+        if not self._to_helper.is_closing():
+            self._to_helper.write(data)
 
     def _hand(self, indices: list[int]) -> None:
         self.sent += indices
         self._send(_frame(tuple((i, self.requests[i]) for i in indices)))
 
     async def _read(self) -> None:
-        assert self.process.stdout is not None
-        while line := await self.process.stdout.readline():
+        while line := await self._from_helper.readline():
             try:
                 data = json.loads(line)
                 if "want" in data:
@@ -244,8 +311,8 @@ class Helper:
                 self.outcomes[outcome.index] = outcome
             except (ValueError, TypeError, KeyError):
                 log.warning("the helper process sent a line it should not have: %r", line[:200])
-        await self.process.wait()
-        log.info("helper process %d ended with %s", self.process.pid, self.process.returncode)
+        self.returncode = await self._exited
+        log.info("helper process %d ended with %s", self.pid, self.returncode)
 
     def unfinished(self) -> list[int]:
         """The downloads handed to the helper that it ended without reporting."""
@@ -253,9 +320,8 @@ class Helper:
 
     def stop(self) -> None:
         """Ask the helper to pause its downloads and end."""
-        stdin = self.process.stdin
-        if stdin is not None and not stdin.is_closing():
-            stdin.close()
+        if not self._to_helper.is_closing():
+            self._to_helper.close()
 
     async def close(self) -> None:
         """Stop the helper and wait for it to end (killing it after STOP_GRACE)."""
@@ -263,10 +329,26 @@ class Helper:
         try:
             await asyncio.wait_for(asyncio.shield(self.ended), STOP_GRACE)
         except TimeoutError:
-            log.warning("helper process %d did not stop in time; killing it", self.process.pid)
+            log.warning("helper process %d did not stop in time; killing it", self.pid)
             with contextlib.suppress(ProcessLookupError):
-                self.process.kill()
+                os.kill(self.pid, signal.SIGKILL)
             await self.ended
+
+
+def _exit_of(pid: int) -> asyncio.Future[int]:
+    """The exit code of the child ``pid`` (minus the signal that ended it), when it ends."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[int] = loop.create_future()
+    watch = os.pidfd_open(pid)
+
+    def reap() -> None:
+        loop.remove_reader(watch)
+        os.close(watch)
+        _, status = os.waitpid(pid, 0)
+        done.set_result(os.waitstatus_to_exitcode(status))
+
+    loop.add_reader(watch, reap)
+    return done
 
 
 # ---- the helper's side --------------------------------------------------------------------------
@@ -316,17 +398,3 @@ def ask_for_more(count: int) -> None:
 def tell(outcome: Outcome) -> None:
     sys.stdout.write(outcome.line() + "\n")
     sys.stdout.flush()
-
-
-def helper_main() -> int:
-    """``wherry --list-helper``: run the downloads the parent hands over; see the module doc."""
-    try:
-        task = _read_frame(0)
-        if not isinstance(task, HelperTask):
-            raise TypeError("not a helper task")
-    except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError) as exc:
-        print(f"wherry: a helper of 'wherry get' was started without its work ({exc}).", file=sys.stderr)
-        return 2
-    from wherry.commands.get_list import run_helper
-
-    return asyncio.run(run_helper(task))
