@@ -215,3 +215,33 @@ async def test_overwrite_replaces_only_once_the_new_file_is_complete(harness, fl
     flaky_server.release("/over.bin")
     await asyncio.wait_for(engine.wait(job.id), 20)
     assert (harness.downloads / "over.bin").read_bytes() == body
+
+
+async def test_a_part_left_by_a_run_killed_before_it_saved_the_name_is_used_again(harness, flaky_server):
+    """A run creates a new .part a group commit before its name reaches the store; killed in
+    between, it leaves a .part no job owns. The same job, run again, takes that name back (not
+    "orphan (1).bin" beside an orphan) and trusts none of its bytes, as the store counts none."""
+    body = payload(30_000)
+    url = flaky_server.add("/orphan.bin", body)
+    engine = await harness.open()
+    job = await engine.add(harness.request(url, start_paused=True))
+    await harness.reopen()  # the job is now one from before, with no name saved
+    left = harness.downloads / "orphan.bin.part"
+    left.write_bytes(b"x" * 50_000)  # what the killed run wrote, never counted
+    assert harness.engine is not None
+    await harness.engine.resume(job.id)
+    done = await asyncio.wait_for(harness.engine.wait(job.id), 30)
+    assert done.state is JobState.FINISHED
+    assert done.filename == "orphan.bin"
+    assert (harness.downloads / "orphan.bin").read_bytes() == body
+    assert sorted(p.name for p in harness.downloads.iterdir()) == ["orphan.bin"]
+    assert any("orphan.bin.part again" in line for _, line in harness.repository.load_history(job.id))
+
+
+async def test_a_new_download_never_takes_a_part_file_it_did_not_make(harness, flaky_server):
+    """Another program's "name.part" (browsers write those too) is not this job's to take."""
+    (harness.downloads / "other.bin.part").write_bytes(b"a browser's half download")
+    url = flaky_server.add("/other.bin", b"new bytes")
+    job = await harness.download(url)
+    assert job.filename == "other (1).bin"
+    assert (harness.downloads / "other.bin.part").read_bytes() == b"a browser's half download"

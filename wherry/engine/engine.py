@@ -66,9 +66,8 @@ _RESTING = (JobState.FINISHED, JobState.FAILED, JobState.CANCELLED, JobState.PAU
 CLOSE_TIMEOUT = 2.0
 # Saves of running jobs that come within this long of each other share one transaction
 # (SqliteRepository.group_commits): much less than the checkpoint interval, so a crash loses
-# no more than it already could. Long enough for most of a small file's saves (started,
-# named, checkpointed, finished) to meet in one: 7 statements a file instead of 9 at 10 ms.
-GROUP_COMMIT_WINDOW = 0.03
+# no more than it already could.
+GROUP_COMMIT_WINDOW = 0.01
 
 
 _SPACE = re.compile(r"\s")
@@ -126,6 +125,7 @@ class Engine:
         self._order: list[JobId] = []
         self._runners: dict[JobId, Runner] = {}
         self._tasks: dict[JobId, asyncio.Task[None]] = {}
+        self._added_here: set[JobId] = set()  # jobs this engine created, not found in the store
         self._elsewhere = Elsewhere(self._busy_elsewhere)  # jobs other processes run now
         self._following: asyncio.Task[None] | None = None
         self._stop_reason: dict[JobId, str] = {}
@@ -398,6 +398,7 @@ class Engine:
             state=JobState.PAUSED if request.start_paused else JobState.QUEUED,
         )
         self._next_position += 1
+        self._added_here.add(job.id)
         if job.checksum is None and request.checksum_url:
             assert self._transport is not None
             from wherry.engine.checksum_lookup import checksum_from_url  # rarely needed; slow to load
@@ -703,6 +704,7 @@ class Engine:
             note=self._note,
             folders=self._folders,
             syncs=self._syncs,
+            from_before=lambda job: job.id not in self._added_here,
         )
 
     def _launch(self, job: Job) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -109,6 +110,9 @@ class RunContext:
     note: Callable[[Job, str], None]  # a line in the job's history
     folders: SyncQueue[Path] | None = None  # shares directory fsyncs among jobs finishing together
     syncs: SyncQueue[int] | None = None  # shares their files' fdatasyncs the same way
+    # Whether the job was in the store before this engine started (an earlier run may have
+    # begun it): such a job may find the .part it created before a crash.
+    from_before: Callable[[Job], bool] = lambda job: False
 
 
 class Runner:
@@ -548,8 +552,26 @@ class Runner:
         else:
             suggested = remote.filename or url_filename(remote.final_url) or url_filename(job.url)
             name = sanitize_filename(suggested)
-            job.filename = unique_name(job.directory, name, self.ctx.taken_names(job))
+            taken = self.ctx.taken_names(job)
+            if self._left_before_its_name_was_saved(name, taken):
+                # Opened as a resume (its lock still guards against a live owner). The store
+                # counts none of its bytes, so none is trusted: they are fetched again.
+                job.filename = name
+                self.ctx.note(job, f"Using {name}.part again, left by a run stopped before saving the name.")
+                return
+            job.filename = unique_name(job.directory, name, taken)
             self._name_unclaimed = name
+
+    def _left_before_its_name_was_saved(self, name: str, taken: AbstractSet[str]) -> bool:
+        """Is ``name``.part this job's own, left by a run killed between creating it and saving
+        the name? A run names a new .part in the store within a group commit (milliseconds)
+        after creating it; a crash in between leaves a .part no job owns. Only a job from an
+        earlier run can have made it, and only if nobody holds the name and the file is not
+        there yet."""
+        if not self.ctx.from_before(self.job) or name in taken:
+            return False
+        path = Path(self.job.directory, name)
+        return not os.path.lexists(path) and os.path.lexists(f"{path}.part")
 
     def check_space(self, total: int | None) -> None:
         remaining = (total or 0) - self.job.bytes_done
