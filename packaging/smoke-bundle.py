@@ -53,7 +53,7 @@ def check_get(binary: Path, env: dict[str, str], work: Path) -> None:
 
 
 def check_shared_list(binary: Path, env: dict[str, str], work: Path) -> None:
-    """A long list makes the bundle start itself again as a helper; both halves must arrive."""
+    """A long list makes the bundle fork a helper; both halves must arrive."""
     bodies = {f"/list/f{i:03d}.bin": os.urandom(20_000) for i in range(80)}
     server = FlakyServer().start()
     try:
