@@ -7,12 +7,16 @@ import subprocess
 import sys
 import threading
 
+import pytest
+
 from wherry.commands.get_share import (
     SHARE_FROM,
     Outcome,
     Pool,
+    ask_for_more,
     can_fork,
     plan_share,
+    read_line,
     refill_size,
     split_settings,
 )
@@ -83,11 +87,15 @@ def test_the_two_processes_together_keep_to_the_limits_asked_for():
         assert ours.max_connections_per_host + theirs.max_connections_per_host == cap
 
 
-def test_an_outcome_survives_its_line():
+def test_the_parent_reads_back_each_line_the_helper_writes(capsys):
     outcome = Outcome(3, "a.bin", target="/d/a.bin")
-    assert Outcome.parse(outcome.line()) == outcome
+    assert read_line(outcome.line()) == outcome
     refused = Outcome(4, "b.bin", refused=True)
-    assert Outcome.parse(refused.line()) == refused
+    assert read_line(refused.line()) == refused
+    ask_for_more(48)
+    assert read_line(capsys.readouterr().out) == 48
+    with pytest.raises((ValueError, TypeError, KeyError)):
+        read_line('{"index": 1}')
 
 
 def test_a_pool_hands_out_whole_groups_until_it_is_empty():

@@ -19,6 +19,7 @@ from wherry.commands.get_share import (
     Outcome,
     Pool,
     can_fork,
+    fork_helper,
     plan_share,
     refill_size,
     split_settings,
@@ -239,7 +240,7 @@ def _share(
         return alone
     ours, theirs, pool = plan
     our_settings, their_settings = split_settings(settings)
-    helper = Helper.fork(requests, theirs, HelperTask(their_settings, quiet))
+    helper = fork_helper(requests, theirs, HelperTask(their_settings, quiet))
     if helper is None:
         return alone
     return Prepared(requests, repository, our_settings, ours, pool, helper, theirs)

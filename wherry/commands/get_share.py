@@ -58,13 +58,15 @@ __all__ = [
     "can_fork",
     "fork_helper",
     "plan_share",
+    "read_line",
     "refill_size",
     "split_settings",
 ]
 
 log = logging.getLogger(__name__)
 
-# Shorter lists gain less than a second process costs to start (about a third of a second).
+# Set when a helper cost a third of a second to start. Forked it costs little, but a shorter
+# list is done in well under a second either way, and splitting it would only halve its -j.
 SHARE_FROM = 64
 # A helper asked to stop pauses its downloads first; past this it is killed (its jobs are then
 # left as after a crash, which the next run resumes).
@@ -75,7 +77,7 @@ Chunk = tuple[tuple[int, AddRequest], ...]  # downloads handed to a process, by 
 
 @dataclass(frozen=True)
 class HelperTask:
-    """What the parent hands the helper first on its stdin."""
+    """What the helper is forked with, besides its first downloads."""
 
     settings: Settings
     quiet: bool
@@ -101,9 +103,15 @@ class Outcome:
             return cls(index, job.display_name, target=str(job.target))
         return cls(index, job.display_name, message=job.error_message or "did not finish.")
 
-    @classmethod
-    def parse(cls, line: str) -> Outcome:
-        return cls(**json.loads(line))
+
+def read_line(line: bytes | str) -> Outcome | int:
+    """A line of the helper's: how one of its downloads ended, or how many more it wants.
+
+    Raises ValueError, TypeError or KeyError for a line that is neither."""
+    data = json.loads(line)
+    if "want" in data:
+        return int(data["want"])
+    return Outcome(**data)
 
 
 class Pool:
@@ -199,8 +207,9 @@ class Forked:
     from_helper: int
 
 
-def fork_helper(task: HelperTask, first: Chunk) -> Forked | None:
-    """Fork the helper, which starts on ``first`` at once; None if it cannot be forked.
+def fork_helper(requests: Sequence[AddRequest], first: list[int], task: HelperTask) -> Forked | None:
+    """Fork the helper, which starts on the downloads at ``first`` at once; None if it cannot
+    be forked.
 
     Call it before any event loop or thread exists (``can_fork``). The helper never returns
     from here: it runs its downloads and leaves with ``os._exit``, so nothing of this
@@ -229,7 +238,7 @@ def fork_helper(task: HelperTask, first: Chunk) -> Forked | None:
                 os.close(fd)  # the parent's end closed here too, so its death reads as EOF
             from wherry.commands.get_list import run_helper
 
-            code = asyncio.run(run_helper(task, first))
+            code = asyncio.run(run_helper(task, tuple((i, requests[i]) for i in first)))
         except BaseException:  # nothing may unwind into the parent's frames
             log.exception("the helper process failed")
         finally:
@@ -240,6 +249,9 @@ def fork_helper(task: HelperTask, first: Chunk) -> Forked | None:
             os._exit(code)
     os.close(to_read)
     os.close(back_write)
+    log.info(
+        "sharing the list: helper process %d starts with %d of %d downloads", pid, len(first), len(requests)
+    )
     return Forked(pid, to_write, back_read)
 
 
@@ -262,21 +274,7 @@ class Helper:
         self.pool = pool
         self.sent: list[int] = list(first)  # every download handed to it, by list index
         self.outcomes: dict[int, Outcome] = {}  # by list index
-        self.returncode: int | None = None
         self.ended: asyncio.Future[None] = asyncio.ensure_future(self._read())
-
-    @staticmethod
-    def fork(requests: Sequence[AddRequest], first: list[int], task: HelperTask) -> Forked | None:
-        """Fork a helper that starts with the downloads at ``first`` (see ``fork_helper``)."""
-        forked = fork_helper(task, tuple((i, requests[i]) for i in first))
-        if forked is not None:
-            log.info(
-                "sharing the list: helper process %d starts with %d of %d downloads",
-                forked.pid,
-                len(first),
-                len(requests),
-            )
-        return forked
 
     @classmethod
     async def attach(
@@ -303,16 +301,15 @@ class Helper:
     async def _read(self) -> None:
         while line := await self._from_helper.readline():
             try:
-                data = json.loads(line)
-                if "want" in data:
-                    self._hand(self.pool.take(int(data["want"])))  # empty: there is no more
-                    continue
-                outcome = Outcome(**data)
-                self.outcomes[outcome.index] = outcome
+                said = read_line(line)
             except (ValueError, TypeError, KeyError):
                 log.warning("the helper process sent a line it should not have: %r", line[:200])
-        self.returncode = await self._exited
-        log.info("helper process %d ended with %s", self.pid, self.returncode)
+                continue
+            if isinstance(said, Outcome):
+                self.outcomes[said.index] = said
+            else:
+                self._hand(self.pool.take(said))  # empty: there is no more
+        log.info("helper process %d ended with %s", self.pid, await self._exited)
 
     def unfinished(self) -> list[int]:
         """The downloads handed to the helper that it ended without reporting."""
