@@ -234,3 +234,35 @@ def test_an_interrupted_shared_list_stops_both_says_so_once_and_resumes(flaky_se
     assert err.count("Interrupted") == 1
     assert not _alive(helper)
     shared.run_again()
+
+
+def test_a_list_killed_while_its_files_finish_keeps_each_file_once_when_run_again(flaky_server, workdir):
+    """Killed (parent and helper at once) while small files are finishing, many of them renamed
+    into place before the store heard of them (saves wait a group commit): the same command then
+    ends with each file once under its own name, none fetched again as "name (1).bin"."""
+    count = 400
+    bodies = {f"/k/k{i:03d}.bin": payload(2000, seed=i) for i in range(count)}
+    urls = [flaky_server.add(path, body) for path, body in bodies.items()]
+    listing = workdir / "list.txt"
+    listing.write_text("\n".join(urls) + "\n")
+    out = workdir / "out"
+    args = ("get", "-q", "-j", "16", "-i", str(listing), "-d", str(out))
+
+    def finished() -> int:
+        return sum(1 for p in out.glob("*.bin")) if out.is_dir() else 0
+
+    cli = spawn(*args, cwd=workdir)
+    try:
+        assert wait_for(lambda: finished() >= count // 4, TIMEOUT)
+        os.killpg(cli.pid, signal.SIGKILL)
+        cli.wait(TIMEOUT)
+    finally:
+        _finish(cli)
+    assert finished() < count, "the kill came after the list was done; nothing was tested"
+    code, stdout, err = _finish(spawn(*args, cwd=workdir))
+    assert code == 0, err
+    names = [path.rsplit("/", 1)[1] for path in bodies]
+    assert stdout.splitlines() == [str(out / name) for name in names]
+    assert sorted(p.name for p in out.iterdir()) == names
+    for path, body in bodies.items():
+        assert (out / path.rsplit("/", 1)[1]).read_bytes() == body, path

@@ -53,8 +53,8 @@ from wherry.engine.hosts import HostPool
 from wherry.engine.http_errors import translate_disk_error
 from wherry.engine.mirrors import Sources, host_of
 from wherry.engine.naming import sanitize_filename, unique_name
-from wherry.engine.on_disk import renamed_before_a_crash, reuse_copy
-from wherry.engine.partfile import PartFile, finalize
+from wherry.engine.on_disk import kept_from_before, renamed_before_a_crash, reuse_copy
+from wherry.engine.partfile import PartFile, finalize, sync_directory
 from wherry.engine.pieces import PieceChecker
 from wherry.engine.planner import carve, contiguous_prefix, split_evenly
 from wherry.engine.prefix_hash import PrefixHasher
@@ -553,25 +553,26 @@ class Runner:
             suggested = remote.filename or url_filename(remote.final_url) or url_filename(job.url)
             name = sanitize_filename(suggested)
             taken = self.ctx.taken_names(job)
-            if self._left_before_its_name_was_saved(name, taken):
-                # Opened as a resume (its lock still guards against a live owner). The store
-                # counts none of its bytes, so none is trusted: they are fetched again.
-                job.filename = name
-                self.ctx.note(job, f"Using {name}.part again, left by a run stopped before saving the name.")
-                return
-            job.filename = unique_name(job.directory, name, taken)
             self._name_unclaimed = name
+            if self.ctx.from_before(job) and name not in taken:
+                job.filename = self._own_name_from_before(name)
+            else:
+                job.filename = unique_name(job.directory, name, taken)
 
-    def _left_before_its_name_was_saved(self, name: str, taken: AbstractSet[str]) -> bool:
-        """Is ``name``.part this job's own, left by a run killed between creating it and saving
-        the name? A run names a new .part in the store within a group commit (milliseconds)
-        after creating it; a crash in between leaves a .part no job owns. Only a job from an
-        earlier run can have made it, and only if nobody holds the name and the file is not
-        there yet."""
-        if not self.ctx.from_before(self.job) or name in taken:
-            return False
-        path = Path(self.job.directory, name)
-        return not os.path.lexists(path) and os.path.lexists(f"{path}.part")
+    def _own_name_from_before(self, name: str) -> str:
+        """The natural name of a job from an earlier run that no other job holds.
+
+        That run may have left its .part, or even its finished file, at this name before the
+        store heard of it: its saves wait a group commit (milliseconds). So the name is kept,
+        not numbered past what may be its own. A .part left there is resumed (its lock still
+        guards against a live owner; the store counts none of its bytes, so none is trusted).
+        A file in the way is compared when the download ends (``kept_from_before``): the same
+        bytes are that run's, anything else keeps its name and the download takes the next.
+        """
+        if os.path.lexists(Path(self.job.directory, f"{name}.part")):
+            self._name_unclaimed = None  # opened as a resume, not created
+            self.ctx.note(self.job, f"Using {name}.part again, left by a run stopped before saving the name.")
+        return name
 
     def check_space(self, total: int | None) -> None:
         remaining = (total or 0) - self.job.bytes_done
@@ -666,9 +667,13 @@ class Runner:
                     f"The {job.checksum.algorithm} of the download is {job.actual_digest}, "
                     f"but {job.checksum.hexdigest} was expected; the file was not kept as finished.",
                 )
-        part.close()
         folders = self.ctx.folders
-        self.rename(sync_folder=folders is None)
+        if await kept_from_before(self):
+            if folders is None:
+                sync_directory(Path(job.directory))
+        else:
+            part.close()
+            self.rename(sync_folder=folders is None)
         if folders is not None:
             # The engine records FINISHED only after this: the new name is on disk by then.
             await folders.sync(Path(job.directory))

@@ -121,7 +121,9 @@ class SqliteRepository:
         together then cost one commit, not five each. The order of the durability rules is
         unchanged: what a save records is what was true (synced, renamed) when it was asked
         for, and it reaches the disk later, never earlier. A crash can lose the last few
-        milliseconds of saves, as it could lose the last second of progress already.
+        milliseconds of saves, as it could lose the last second of progress already; a file
+        renamed into place in those milliseconds is recognised when its job runs again
+        (engine.on_disk.kept_from_before).
         Everything else (adds, reorders, deletes, reads, settings) commits the queue first.
         """
         if schedule is None:
