@@ -24,7 +24,7 @@ from wherry import paths
 from wherry.app_remote import WindowRemote
 from wherry.core import AddRequest, Event, Pieces, Settings, StoreError, WherryError
 from wherry.desktop import APP_ID
-from wherry.engine import Engine
+from wherry.engine import Engine, RunClaims, claims_folder
 from wherry.headless import configure_logging
 from wherry.store import SqliteRepository, open_store
 from wherry.ui.bridge import Bridge
@@ -114,7 +114,9 @@ def compose(
             bridge.deliver(event)
 
     verifier = VerifyService()
-    engine = Engine(repository, verifier, sink, settings, copies=FinderCopies())
+    # Jobs a live command line or script has taken on are left to it (engine/claims.py).
+    claims = RunClaims(claims_folder(repository.path))
+    engine = Engine(repository, verifier, sink, settings, copies=FinderCopies(), claims=claims)
     bridge = Bridge(engine, repository, settings)
     model = JobsModel(engine)
     model.follow(bridge)

@@ -16,7 +16,7 @@ from wherry.core.events import EventSink
 from wherry.core.headers import split_userinfo
 from wherry.core.jobs import AddRequest, Job, JobState
 from wherry.core.settings import Settings
-from wherry.engine import Engine
+from wherry.engine import Engine, RunClaims, claims_folder
 from wherry.engine.credentials import request_credentials
 from wherry.store import SqliteRepository, open_store
 from wherry.verify.copies import FinderCopies
@@ -70,6 +70,7 @@ async def headless_engine(
         settings or repository.load_settings(),
         manage_all=manage_all,
         copies=FinderCopies(),
+        claims=RunClaims(claims_folder(repository.path)),
     )
     await engine.start()
     try:

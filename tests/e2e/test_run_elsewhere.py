@@ -103,3 +103,57 @@ async def test_a_download_whose_process_is_killed_is_taken_back_and_finished_her
     resumed = flaky_server.requests_for("/killed.bin", "GET")[-1]
     assert resumed.range is not None
     assert not resumed.range.startswith("bytes=0-")
+
+
+async def test_a_list_another_process_runs_is_left_to_it_even_the_downloads_it_has_not_started(
+    flaky_server, workdir, wherry_home
+):
+    """``wherry get -i`` stores its whole list and starts two; the other four wait in its own
+    queue with nothing on disk. A window started then leaves all six to it: it starts none,
+    fails none, refuses commands on them, and shows each one finished when the list is done."""
+    bodies = {f"/list/l{i}.bin": payload(SIZE // 4, seed=i) for i in range(6)}
+    urls = [flaky_server.add(path, body, plan=FaultPlan(hold_at=HELD // 4)) for path, body in bodies.items()]
+    listing = workdir / "list.txt"
+    listing.write_text("\n".join(urls) + "\n")
+    cli = spawn("get", "-q", "-j", "2", "-i", str(listing), "-d", str(workdir), cwd=workdir)
+    try:
+        reached = await asyncio.to_thread(
+            wait_for,
+            lambda: len([n for n, done in stored_progress(wherry_home).items() if done]) == 2,
+            TIMEOUT,
+        )
+        assert reached
+        repository, _ = open_store(wherry_home / "wherry.db")
+        events = []
+        try:
+            async with headless_engine(repository, events.append, manage_all=True) as engine:
+                jobs = engine.jobs()
+                assert sorted(job.state.value for job in jobs) == ["queued"] * 4 + ["running"] * 2
+                for job in jobs:
+                    with pytest.raises(InputError, match="Another Wherry"):
+                        await engine.resume(job.id)
+                assert events == []  # nothing started here
+
+                for path in bodies:
+                    flaky_server.set_plan(path, FaultPlan())
+                ended = await asyncio.wait_for(
+                    asyncio.gather(*(engine.wait(job.id) for job in jobs)), TIMEOUT
+                )
+
+                assert [job.state for job in ended] == [JobState.FINISHED] * 6
+                assert sorted(events, key=lambda e: e.job_id) == sorted(
+                    (JobFinished(job.id, str(workdir / job.filename)) for job in ended),
+                    key=lambda e: e.job_id,
+                )
+        finally:
+            repository.close()
+        assert await asyncio.to_thread(cli.wait, TIMEOUT) == 0
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+        cli.communicate()
+    for path, body in bodies.items():
+        assert (workdir / path.rsplit("/", 1)[1]).read_bytes() == body
+    assert not list(workdir.glob("*.part"))
+    for path in bodies:
+        assert len(flaky_server.requests_for(path, "GET")) == 1  # each fetched once, by the list

@@ -149,3 +149,58 @@ def test_downloads_resume_after_the_app_is_killed_mid_transfer(qtbot, flaky_serv
         assert _stop(second) == 0
     (job,) = _stored_jobs()
     assert job.state is JobState.FINISHED
+
+
+def test_the_window_leaves_a_running_list_to_the_command_line_even_what_it_has_not_started(
+    qtbot, flaky_server, tmp_path
+):
+    """``wherry get -i`` has stored six downloads and runs two; the window opened meanwhile
+    starts none of the four still waiting in that command's queue (each would then fail on
+    the other's lock), and the list ends with every file fetched once."""
+    downloads = tmp_path / "dl"
+    _preset_download_dir(downloads)
+    paths_ = [f"/list/w{i}.bin" for i in range(6)]
+    urls = [
+        flaky_server.add(path, BODY[i:] + BODY[:i], plan=FaultPlan(hold_at=100_000))
+        for i, path in enumerate(paths_)
+    ]
+    (tmp_path / "list.txt").write_text("\n".join(urls) + "\n")
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    with open(tmp_path / "get-stderr.txt", "wb") as errors:
+        cli = subprocess.Popen(
+            [sys.executable, "-m", "wherry", "get", "-q", "-j", "2", "-i", "list.txt", "-d", str(downloads)],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            start_new_session=True,
+        )
+    window = None
+    try:
+        qtbot.waitUntil(lambda: sum(job.bytes_done > 0 for job in _stored_jobs()) == 2, timeout=30000)
+        sentinel = flaky_server.add("/sentinel.bin", BODY)
+        window = _launch(sentinel, cwd=tmp_path)
+        # The window's own download is done long after anything it started at its start.
+        qtbot.waitUntil(
+            lambda: any(
+                j.filename == "sentinel.bin" and j.state is JobState.FINISHED for j in _stored_jobs()
+            ),
+            timeout=30000,
+        )
+        waiting = [path for path in paths_ if not flaky_server.requests_for(path, "GET")]
+        assert len(waiting) == 4  # still only the command line's two were asked for
+
+        for path in paths_:
+            flaky_server.set_plan(path, FaultPlan())
+        assert cli.wait(timeout=60) == 0, (tmp_path / "get-stderr.txt").read_text()
+        assert [len(flaky_server.requests_for(path, "GET")) for path in paths_] == [1] * 6
+        for i, path in enumerate(paths_):
+            assert (downloads / path.rsplit("/", 1)[1]).read_bytes() == BODY[i:] + BODY[:i]
+        listed = [job for job in _stored_jobs() if job.filename != "sentinel.bin"]
+        assert [job.state for job in listed] == [JobState.FINISHED] * 6
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+            cli.wait(20)
+        if window is not None:
+            assert _stop(window) == 0

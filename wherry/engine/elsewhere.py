@@ -12,6 +12,7 @@ free, the store's copy says how the job ended there.
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 
 from wherry.core.errors import ErrorKind, InputError
 from wherry.core.jobs import Job, JobId
@@ -34,9 +35,10 @@ class Elsewhere:
         self._jobs: set[JobId] = set()
         self._late: dict[JobId, int] = {}
 
-    def claim(self, job: Job) -> bool:
-        """Follow ``job`` if another process is running it now; True when it does."""
-        if self._busy(job):
+    def claim(self, job: Job, taken: AbstractSet[JobId] = frozenset()) -> bool:
+        """Follow ``job`` if another process is running it now, or has taken it on (``taken``:
+        the jobs live processes claimed, engine/claims.py); True when it does."""
+        if job.id in taken or self._busy(job):
             self._jobs.add(job.id)
             return True
         return False
@@ -47,9 +49,13 @@ class Elsewhere:
     def __bool__(self) -> bool:
         return bool(self._jobs)
 
-    def freed(self, jobs: dict[JobId, Job]) -> list[JobId]:
-        """The followed jobs whose lock is free now; they are no longer followed."""
-        done = [job_id for job_id in self._jobs if job_id not in jobs or not self._busy(jobs[job_id])]
+    def freed(self, jobs: dict[JobId, Job], taken: AbstractSet[JobId] = frozenset()) -> list[JobId]:
+        """The followed jobs no longer claimed, whose lock is free now; they are no longer followed."""
+        done = [
+            job_id
+            for job_id in self._jobs
+            if job_id not in jobs or (job_id not in taken and not self._busy(jobs[job_id]))
+        ]
         self._jobs.difference_update(done)
         return done
 

@@ -40,6 +40,7 @@ from wherry.core.jobs import AddRequest, ChecksumSpec, Job, JobId, JobState, Mir
 from wherry.core.ports import JobRepository, LocalCopies, Verifier
 from wherry.core.settings import Settings
 from wherry.engine.breaker import CircuitBreaker
+from wherry.engine.claims import RunClaims
 from wherry.engine.credentials import carry_credentials, request_credentials
 from wherry.engine.elsewhere import RECHECK as ELSEWHERE_RECHECK
 from wherry.engine.elsewhere import Elsewhere
@@ -47,7 +48,7 @@ from wherry.engine.fetcher import CHUNK
 from wherry.engine.hosts import HostPool
 from wherry.engine.names import NameIndex, TakenNames
 from wherry.engine.naming import sanitize_filename
-from wherry.engine.partfile import PartFile, sync_and_close, sync_directory
+from wherry.engine.partfile import HeldElsewhere, PartFile, sync_and_close, sync_directory
 from wherry.engine.probe import probe
 from wherry.engine.proxies import ProxyChooser
 from wherry.engine.ratelimit import TokenBucket
@@ -110,14 +111,22 @@ class Engine:
         *,
         manage_all: bool = True,
         copies: LocalCopies | None = None,
+        claims: RunClaims | None = None,
     ) -> None:
-        """``manage_all`` False (the command line) runs only jobs added or resumed through it."""
+        """``manage_all`` False (the command line) runs only jobs added or resumed through it.
+
+        ``claims``: with ``manage_all`` False, the jobs it takes on are claimed there for as long
+        as it runs them; with ``manage_all``, jobs other live processes claimed are left to them.
+        """
         self.repository = repository
         self.verifier = verifier
         self.sink = sink
         self.settings = settings
         self.manage_all = manage_all
         self.copies = copies
+        self.claims = claims
+        self._letting_go: list[JobId] = []  # claims to give back once their end is committed
+        self._grouping = False  # saves wait for a group commit
         self.breaker = CircuitBreaker(settings.breaker_threshold, settings.breaker_cooldown)
         self.hosts = HostPool(self.breaker, settings.max_connections_per_host)
         self.bucket = TokenBucket(settings.speed_limit)
@@ -173,11 +182,14 @@ class Engine:
             forgotten = self.repository.purge_finished(timedelta(days=s.history_days))
             if forgotten:
                 log.info("forgot %d finished downloads older than %d days", forgotten, s.history_days)
-        for job in self.repository.load_jobs():
+        jobs = self.repository.load_jobs()
+        # Read after the jobs: a process claims its jobs before it stores them.
+        taken = self._claimed_by_others(recheck=True)
+        for job in jobs:
             self._know(job)
-            if self.manage_all and job.state in (JobState.RUNNING, JobState.VERIFYING):
-                if self._elsewhere.claim(job):
-                    continue  # not interrupted: `wherry get` or a script runs it right now
+            if self.manage_all and (job.id in taken or job.state in (JobState.RUNNING, JobState.VERIFYING)):
+                if self._elsewhere.claim(job, taken):
+                    continue  # not interrupted: `wherry get` or a script runs it, or will
                 # Interrupted by a quit or a crash.
                 job.transition(JobState.QUEUED if s.auto_resume else JobState.PAUSED)
                 self.repository.save_job(job)
@@ -188,9 +200,9 @@ class Engine:
         group = getattr(self.repository, "group_commits", None)
         if group is not None:
             loop = asyncio.get_running_loop()
-            group(lambda commit: loop.call_later(GROUP_COMMIT_WINDOW, commit))
-        if self._elsewhere:
-            self._following = asyncio.create_task(self._follow(), name="follow-elsewhere")
+            group(lambda commit: loop.call_later(GROUP_COMMIT_WINDOW, self._commit_then_let_go, commit))
+            self._grouping = True
+        self._keep_following()
         self._schedule()
 
     def _know(self, job: Job) -> None:
@@ -207,8 +219,12 @@ class Engine:
         They are known here from then on, to find and resume, and not started: as the jobs
         loaded at start. Returns how many there were."""
         added = [job for job in self.repository.load_jobs() if job.id not in self._jobs]
+        taken = self._claimed_by_others()
         for job in added:
             self._know(job)
+            if self.manage_all and job.id in taken:
+                self._elsewhere.claim(job, taken)
+        self._keep_following()
         return len(added)
 
     async def close(self) -> None:
@@ -228,6 +244,9 @@ class Engine:
         group = getattr(self.repository, "group_commits", None)
         if group is not None:
             group(None)  # commits what is queued
+        self._grouping = False
+        if self.claims is not None:
+            self.claims.close()  # after the commit: whoever reads it next finds how each ended
 
     def commit_saves(self) -> None:
         """Commit the store's queued saves now: before telling another process it may read them."""
@@ -330,7 +349,7 @@ class Engine:
 
     async def add(self, request: AddRequest) -> Job:
         job = await self._new_job(request)
-        self.repository.save_jobs([job])  # at once, never queued: the caller is told it is stored
+        self._store_claimed([job])
         self._admit([job])
         return job
 
@@ -354,9 +373,20 @@ class Engine:
                 planned.add(job.target)
             jobs.append(job)
             results.append(job)
-        self.repository.save_jobs(jobs)
+        self._store_claimed(jobs)
         self._admit(jobs)
         return results
+
+    def _store_claimed(self, jobs: list[Job]) -> None:
+        """Store new jobs at once (never queued: the caller is told they are stored), claimed
+        first, so a window that finds them in the store also finds them taken."""
+        self._hold([job.id for job in jobs])
+        try:
+            self.repository.save_jobs(jobs)
+        except BaseException:
+            if self.claims is not None:
+                self.claims.let_go(job.id for job in jobs)
+            raise
 
     async def _new_job(
         self, request: AddRequest, planned: Collection[Path] = (), resolved: dict[str, Path] | None = None
@@ -450,9 +480,10 @@ class Engine:
             self._transition(job, JobState.PAUSED, JobPaused(job_id))
 
     async def resume(self, job_id: JobId) -> None:
-        self._elsewhere.refuse(job_id)
+        self._refuse_if_elsewhere(job_id)
         job = self._jobs[job_id]
         self._claimed.add(job_id)
+        self._hold([job_id])
         if job_id in self._tasks or job.state is JobState.QUEUED:
             self._offer(job)
             self._schedule()
@@ -471,7 +502,7 @@ class Engine:
     retry = resume
 
     async def cancel(self, job_id: JobId) -> None:
-        self._elsewhere.refuse(job_id)
+        self._refuse_if_elsewhere(job_id)
         job = self._jobs[job_id]
         if job_id in self._tasks:
             await self._stop(job_id, "cancel")
@@ -481,7 +512,7 @@ class Engine:
             self._transition(job, JobState.CANCELLED, JobChanged(job_id, "cancelled"))
 
     async def remove(self, job_id: JobId, delete_file: bool = False) -> None:
-        self._elsewhere.refuse(job_id)
+        self._refuse_if_elsewhere(job_id)
         job = self._jobs[job_id]
         if job_id in self._tasks:
             await self._stop(job_id, "remove")
@@ -567,7 +598,7 @@ class Engine:
         cookie_file: str | None = None,
     ) -> None:
         """Give a paused or failed job new request headers (a new token, a fresh cookie file)."""
-        self._elsewhere.refuse(job_id)
+        self._refuse_if_elsewhere(job_id)
         job = self._jobs[job_id]
         if job_id in self._tasks or job.state in (JobState.FINISHED, JobState.CANCELLED):
             raise InputError(ErrorKind.BAD_INPUT, "Pause the download before changing its credentials.")
@@ -651,7 +682,7 @@ class Engine:
 
     async def set_speed_limit(self, job_id: JobId, rate: int) -> None:
         """Limit one job to ``rate`` bytes per second (0: no limit of its own), at once."""
-        self._elsewhere.refuse(job_id)
+        self._refuse_if_elsewhere(job_id)
         job = self._jobs[job_id]
         job.speed_limit = max(int(rate), 0)
         runner = self._runners.get(job_id)
@@ -708,6 +739,10 @@ class Engine:
         )
 
     def _launch(self, job: Job) -> None:
+        if self.manage_all and job.id in self._claimed_by_others():
+            # Taken on by a live command line or script since this engine queued it.
+            self._follow_elsewhere(job, self._claimed_by_others())
+            return
         self._transition(job, JobState.RUNNING, JobStarted(job.id))
         runner = Runner(job, self._context())
         self._runners[job.id] = runner
@@ -726,6 +761,14 @@ class Engine:
             if job.id not in self._stop_reason:
                 raise
             self._stopped(job)
+        except HeldElsewhere as error:
+            if self.manage_all:
+                # Another process took the job on between our look at the claims and its
+                # part file: its run, not a failure here; it shows here when that one ends.
+                self._note(job, error.message)
+                self._follow_elsewhere(job, self._claimed_by_others())
+            else:
+                self._stopped_by(job, error)
         except JobError as error:
             self._stopped_by(job, error)
         except WherryError as error:
@@ -748,6 +791,8 @@ class Engine:
     def _settle(self, job: Job) -> None:
         self._tasks.pop(job.id, None)
         self._runners.pop(job.id, None)
+        if job.state in _RESTING:
+            self._let_go(job.id)
         self._wake(job)
         if job.id in self._jobs:
             self._offer(job)
@@ -787,7 +832,7 @@ class Engine:
         """Take back, as the store has them, the jobs other processes were running at start."""
         while self._elsewhere and not self._closing:
             await asyncio.sleep(ELSEWHERE_RECHECK)
-            freed = self._elsewhere.freed(self._jobs)
+            freed = self._elsewhere.freed(self._jobs, self._claimed_by_others(recheck=True))
             if freed:
                 stored = {job.id: job for job in self.repository.load_jobs()}
                 for job_id in freed:
@@ -830,9 +875,56 @@ class Engine:
 
     # ---- helpers -----------------------------------------------------------------------------
 
+    def _claimed_by_others(self, recheck: bool = False) -> frozenset[JobId]:
+        """Jobs other live processes have taken on; only a window or ``wherry serve`` asks."""
+        if not self.manage_all or self.claims is None:
+            return frozenset()
+        return self.claims.others(recheck)
+
+    def _follow_elsewhere(self, job: Job, taken: frozenset[JobId]) -> None:
+        if self._elsewhere.claim(job, taken):
+            self._keep_following()
+
+    def _keep_following(self) -> None:
+        """Look at the jobs other processes run now and then, while there are any."""
+        if self._elsewhere and not self._closing and (self._following is None or self._following.done()):
+            self._following = asyncio.create_task(self._follow(), name="follow-elsewhere")
+
+    def _refuse_if_elsewhere(self, job_id: JobId) -> None:
+        """Raise the sentence for a command on a job another process runs or has taken on."""
+        if job_id not in self._elsewhere and job_id in self._jobs and job_id not in self._tasks:
+            taken = self._claimed_by_others()
+            if job_id in taken:
+                self._follow_elsewhere(self._jobs[job_id], taken)
+        self._elsewhere.refuse(job_id)
+
+    def _hold(self, ids: list[JobId]) -> None:
+        if self.claims is not None and not self.manage_all:
+            self.claims.hold(ids)
+
+    def _let_go(self, job_id: JobId) -> None:
+        """Give the claim back once the job's end is committed (at once if saves commit at once)."""
+        if self.claims is None or self.manage_all:
+            return
+        self._letting_go.append(job_id)
+        if not self._grouping:
+            self._commit_then_let_go(None)
+
+    def _commit_then_let_go(self, commit: Callable[[], None] | None) -> None:
+        if commit is not None:
+            commit()
+        if self._letting_go and self.claims is not None:
+            ids, self._letting_go = self._letting_go, []
+            try:
+                self.claims.let_go(ids)
+            except OSError:
+                # Kept claimed until this process ends: a window only sees their end later.
+                log.exception("could not give back the claims of %d downloads", len(ids))
+
     def _forget(self, job_id: JobId) -> None:
         """Drop a job the store no longer holds, and tell whoever listens or waits."""
         job = self._jobs.pop(job_id)
+        self._let_go(job_id)
         self._order.remove(job_id)
         self._rank.pop(job_id, None)
         self._names.discard(job_id)

@@ -21,7 +21,7 @@ try:
 except ImportError:  # Windows: no advisory locks; two writers are prevented by the store alone
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["PartFile", "finalize", "sync_and_close", "sync_directory"]
+__all__ = ["HeldElsewhere", "PartFile", "finalize", "sync_and_close", "sync_directory"]
 
 _sync = getattr(os, "fdatasync", os.fsync)  # macOS has no fdatasync
 
@@ -42,6 +42,10 @@ def _linux_fallocate() -> object | None:
 
 
 _fallocate = _linux_fallocate()
+
+
+class HeldElsewhere(JobError):
+    """Another process holds the part file's lock: it is downloading this job right now."""
 
 
 class PartFile:
@@ -72,7 +76,7 @@ class PartFile:
             except OSError as exc:
                 os.close(fd)
                 if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                    raise JobError(
+                    raise HeldElsewhere(
                         ErrorKind.FILE_EXISTS,
                         f"{path.name} is being downloaded by another Wherry right now.",
                     ) from exc
