@@ -98,9 +98,15 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import asyncio
+    import gc
 
     from wherry.commands.get_run import get, prepare
 
+    # The modules and settings live for the whole run: kept out of every collection. A list of
+    # small files makes many short-lived objects a file, so the youngest generation is
+    # collected less often too (docs/PERFORMANCE.md, seventh pass).
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)
     try:
         ready = prepare(args)  # forks a helper for a long list, before any event loop exists
         if isinstance(ready, int):
