@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import subprocess
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 
@@ -36,31 +40,19 @@ async def _checkpointed(home, name: str) -> None:
     assert reached
 
 
-async def test_a_download_another_process_runs_is_left_to_it_and_shows_how_it_ended(
-    flaky_server, workdir, wherry_home
-):
-    body = payload(SIZE)
-    url = flaky_server.add("/other.bin", body, plan=FaultPlan(hold_at=HELD))
-    cli = spawn("get", "-q", url, "-d", str(workdir), cwd=workdir)
+@asynccontextmanager
+async def _window_beside(
+    cli: subprocess.Popen[str], home: Any, ready: Callable[[], bool]
+) -> AsyncIterator[tuple[Any, list[Any]]]:
+    """Once ``ready``, a window's engine (``manage_all``) on the store the command line ``cli``
+    uses, with the events it sends; after it, ``cli`` must end with 0."""
     try:
-        await _checkpointed(wherry_home, "other.bin")
-        repository, _ = open_store(wherry_home / "wherry.db")
-        events = []
+        assert await asyncio.to_thread(wait_for, ready, TIMEOUT)
+        repository, _ = open_store(home / "wherry.db")
+        events: list[Any] = []
         try:
             async with headless_engine(repository, events.append, manage_all=True) as engine:
-                [job] = engine.jobs()
-                assert job.state is JobState.RUNNING
-                for command in (engine.cancel, engine.resume, engine.remove):
-                    with pytest.raises(InputError, match="Another Wherry"):
-                        await command(job.id)
-                assert (workdir / "other.bin.part").exists()
-
-                flaky_server.set_plan("/other.bin", FaultPlan())
-                ended = await asyncio.wait_for(engine.wait(job.id), TIMEOUT)
-
-                assert ended.state is JobState.FINISHED
-                # It never ran here: no start, no failure on the other's lock, one "finished".
-                assert events == [JobFinished(job.id, str(workdir / "other.bin"))]
+                yield engine, events
         finally:
             repository.close()
         assert await asyncio.to_thread(cli.wait, TIMEOUT) == 0
@@ -68,6 +60,32 @@ async def test_a_download_another_process_runs_is_left_to_it_and_shows_how_it_en
         if cli.poll() is None:
             cli.kill()
         cli.communicate()
+
+
+async def test_a_download_another_process_runs_is_left_to_it_and_shows_how_it_ended(
+    flaky_server, workdir, wherry_home
+):
+    body = payload(SIZE)
+    url = flaky_server.add("/other.bin", body, plan=FaultPlan(hold_at=HELD))
+    cli = spawn("get", "-q", url, "-d", str(workdir), cwd=workdir)
+
+    def checkpointed() -> bool:  # its part file locked, its first bytes counted in the store
+        return stored_progress(wherry_home).get("other.bin", 0) >= HELD
+
+    async with _window_beside(cli, wherry_home, checkpointed) as (engine, events):
+        [job] = engine.jobs()
+        assert job.state is JobState.RUNNING
+        for command in (engine.cancel, engine.resume, engine.remove):
+            with pytest.raises(InputError, match="Another Wherry"):
+                await command(job.id)
+        assert (workdir / "other.bin.part").exists()
+
+        flaky_server.set_plan("/other.bin", FaultPlan())
+        ended = await asyncio.wait_for(engine.wait(job.id), TIMEOUT)
+
+        assert ended.state is JobState.FINISHED
+        # It never ran here: no start, no failure on the other's lock, one "finished".
+        assert events == [JobFinished(job.id, str(workdir / "other.bin"))]
     assert (workdir / "other.bin").read_bytes() == body
 
 
@@ -116,42 +134,27 @@ async def test_a_list_another_process_runs_is_left_to_it_even_the_downloads_it_h
     listing = workdir / "list.txt"
     listing.write_text("\n".join(urls) + "\n")
     cli = spawn("get", "-q", "-j", "2", "-i", str(listing), "-d", str(workdir), cwd=workdir)
-    try:
-        reached = await asyncio.to_thread(
-            wait_for,
-            lambda: len([n for n, done in stored_progress(wherry_home).items() if done]) == 2,
-            TIMEOUT,
+
+    def two_started() -> bool:
+        return len([n for n, done in stored_progress(wherry_home).items() if done]) == 2
+
+    async with _window_beside(cli, wherry_home, two_started) as (engine, events):
+        jobs = engine.jobs()
+        assert sorted(job.state.value for job in jobs) == ["queued"] * 4 + ["running"] * 2
+        for job in jobs:
+            with pytest.raises(InputError, match="Another Wherry"):
+                await engine.resume(job.id)
+        assert events == []  # nothing started here
+
+        for path in bodies:
+            flaky_server.set_plan(path, FaultPlan())
+        ended = await asyncio.wait_for(asyncio.gather(*(engine.wait(job.id) for job in jobs)), TIMEOUT)
+
+        assert [job.state for job in ended] == [JobState.FINISHED] * 6
+        assert sorted(events, key=lambda e: e.job_id) == sorted(
+            (JobFinished(job.id, str(workdir / job.filename)) for job in ended),
+            key=lambda e: e.job_id,
         )
-        assert reached
-        repository, _ = open_store(wherry_home / "wherry.db")
-        events = []
-        try:
-            async with headless_engine(repository, events.append, manage_all=True) as engine:
-                jobs = engine.jobs()
-                assert sorted(job.state.value for job in jobs) == ["queued"] * 4 + ["running"] * 2
-                for job in jobs:
-                    with pytest.raises(InputError, match="Another Wherry"):
-                        await engine.resume(job.id)
-                assert events == []  # nothing started here
-
-                for path in bodies:
-                    flaky_server.set_plan(path, FaultPlan())
-                ended = await asyncio.wait_for(
-                    asyncio.gather(*(engine.wait(job.id) for job in jobs)), TIMEOUT
-                )
-
-                assert [job.state for job in ended] == [JobState.FINISHED] * 6
-                assert sorted(events, key=lambda e: e.job_id) == sorted(
-                    (JobFinished(job.id, str(workdir / job.filename)) for job in ended),
-                    key=lambda e: e.job_id,
-                )
-        finally:
-            repository.close()
-        assert await asyncio.to_thread(cli.wait, TIMEOUT) == 0
-    finally:
-        if cli.poll() is None:
-            cli.kill()
-        cli.communicate()
     for path, body in bodies.items():
         assert (workdir / path.rsplit("/", 1)[1]).read_bytes() == body
     assert not list(workdir.glob("*.part"))
