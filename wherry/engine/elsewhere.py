@@ -43,6 +43,11 @@ class Elsewhere:
             return True
         return False
 
+    def follow(self, job_id: JobId) -> None:
+        """Follow a job another process turned out to hold (its lock was taken first), whatever
+        a look at it now says; the next look decides."""
+        self._jobs.add(job_id)
+
     def __contains__(self, job_id: object) -> bool:
         return job_id in self._jobs
 

@@ -766,7 +766,8 @@ class Engine:
                 # Another process took the job on between our look at the claims and its
                 # part file: its run, not a failure here; it shows here when that one ends.
                 self._note(job, error.message)
-                self._follow_elsewhere(job, self._claimed_by_others())
+                self._elsewhere.follow(job.id)
+                self._keep_following()
             else:
                 self._stopped_by(job, error)
         except JobError as error:
