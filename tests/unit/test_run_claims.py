@@ -11,8 +11,6 @@ import pytest
 
 from wherry.engine.claims import RunClaims, claims_folder
 
-pytestmark = pytest.mark.skipif(not RunClaims.usable(), reason="claims need advisory locks (POSIX)")
-
 TIMEOUT = 30
 
 # Another process owning claims: holds what argv names, then lets go of each id it reads.

@@ -54,10 +54,6 @@ class RunClaims:
         self._seen: tuple[tuple[str, int, int], ...] | None = None
         self._others: frozenset[JobId] = frozenset()
 
-    @staticmethod
-    def usable() -> bool:
-        return fcntl is not None
-
     # ---- the owner's side ----------------------------------------------------------------------
 
     def hold(self, ids: Iterable[JobId]) -> None:
