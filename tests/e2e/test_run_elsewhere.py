@@ -141,6 +141,7 @@ async def test_a_list_another_process_runs_is_left_to_it_even_the_downloads_it_h
     async with _window_beside(cli, wherry_home, two_started) as (engine, events):
         jobs = engine.jobs()
         assert sorted(job.state.value for job in jobs) == ["queued"] * 4 + ["running"] * 2
+        assert all(engine.runs_elsewhere(job.id) for job in jobs)  # what the window's list shows
         for job in jobs:
             with pytest.raises(InputError, match="Another Wherry"):
                 await engine.resume(job.id)
@@ -151,6 +152,7 @@ async def test_a_list_another_process_runs_is_left_to_it_even_the_downloads_it_h
         ended = await asyncio.wait_for(asyncio.gather(*(engine.wait(job.id) for job in jobs)), TIMEOUT)
 
         assert [job.state for job in ended] == [JobState.FINISHED] * 6
+        assert not any(engine.runs_elsewhere(job.id) for job in jobs)
         assert sorted(events, key=lambda e: e.job_id) == sorted(
             (JobFinished(job.id, str(workdir / job.filename)) for job in ended),
             key=lambda e: e.job_id,

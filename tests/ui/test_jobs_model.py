@@ -57,6 +57,19 @@ def test_name_cells_carry_a_file_type_icon(qapp, engine):
     assert not icon.isNull()
 
 
+def test_a_job_another_wherry_runs_or_holds_says_so_in_its_status(qapp):
+    running = make_job("shard-1.bin", JobState.RUNNING, done=400)
+    waiting = make_job("shard-2.bin", JobState.QUEUED)
+    mine = make_job("mine.bin", JobState.QUEUED)
+    engine = FakeEngine([running, waiting, mine])
+    engine.elsewhere = {running.id, waiting.id}
+    model = JobsModel(engine)
+    _tester(model)
+    statuses = [model.index(row, Column.STATUS).data() for row in range(3)]
+    assert statuses == ["Downloading in another Wherry", "Waiting in another Wherry", "Queued"]
+    assert model.index(1, Column.STATUS).data(Qt.ItemDataRole.ToolTipRole) == "Waiting in another Wherry"
+
+
 def test_failed_status_shows_the_error_sentence(qapp, engine):
     failed = engine.jobs()[3]
     failed.error_message = "The checksum does not match."

@@ -47,6 +47,7 @@ class FakeEngine:
         self.settings = Settings()
         self.calls: list[tuple[str, object]] = []
         self.snapshot_calls = 0
+        self.elsewhere: set[JobId] = set()  # jobs "another Wherry" runs
 
     def jobs(self) -> list[Job]:
         return list(self._jobs)
@@ -63,6 +64,9 @@ class FakeEngine:
 
     def progress_of(self, job_id: JobId) -> Progress:
         return self.progress[job_id]
+
+    def runs_elsewhere(self, job_id: JobId) -> bool:
+        return job_id in self.elsewhere
 
     def history(self, job_id: JobId) -> list[tuple[datetime, str]]:
         return [(datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), "Connection reset; retrying in 2 s.")]

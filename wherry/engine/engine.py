@@ -262,6 +262,10 @@ class Engine:
     def job(self, job_id: JobId) -> Job:
         return self._jobs[job_id]
 
+    def runs_elsewhere(self, job_id: JobId) -> bool:
+        """Is another Wherry process running this job, or holding it for later (engine/claims.py)?"""
+        return job_id in self._elsewhere
+
     def history(self, job_id: JobId) -> list[tuple[datetime, str]]:
         return self.repository.load_history(job_id)
 
@@ -768,6 +772,7 @@ class Engine:
                 self._note(job, error.message)
                 self._elsewhere.follow(job.id)
                 self._keep_following()
+                self._emit(JobChanged(job.id, "elsewhere"))
             else:
                 self._stopped_by(job, error)
         except JobError as error:
@@ -885,6 +890,7 @@ class Engine:
     def _follow_elsewhere(self, job: Job, taken: frozenset[JobId]) -> None:
         if self._elsewhere.claim(job, taken):
             self._keep_following()
+            self._emit(JobChanged(job.id, "elsewhere"))
 
     def _keep_following(self) -> None:
         """Look at the jobs other processes run now and then, while there are any."""

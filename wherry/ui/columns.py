@@ -110,8 +110,13 @@ def format_progress(done: int, total: int | None) -> str:
     return f"{percent:.1f} %"
 
 
-def status_text(job: Job, progress: Progress | None = None) -> str:
+def status_text(job: Job, progress: Progress | None = None, elsewhere: bool = False) -> str:
+    """``elsewhere``: another Wherry (a command line, a script) runs the job or holds it for later."""
     state = progress.state if progress is not None else job.state
+    if elsewhere:
+        if state in (JobState.RUNNING, JobState.VERIFYING):
+            return translate("Columns", "Downloading in another Wherry")
+        return translate("Columns", "Waiting in another Wherry")
     if state is JobState.FAILED and job.error_kind is ErrorKind.CHECKSUM_MISMATCH:
         # The full sentence is in the tooltip and details.
         return translate("Columns", "Failed: checksum mismatch")

@@ -130,12 +130,14 @@ class JobDetails(QWidget):
         job: Job,
         history: Sequence[tuple[datetime, str]] | None = None,
         progress: Progress | None = None,
+        elsewhere: bool = False,
     ) -> None:
-        """Show ``job``; ``history`` None keeps the history already shown (a progress tick)."""
+        """Show ``job``; ``history`` None keeps the history already shown (a progress tick);
+        ``elsewhere``: another Wherry runs it or holds it for later."""
         self.job_id = job.id
         self.pages.setCurrentWidget(self.tabs)
         f = self.fields
-        f["status"].setText(status_text(job, progress))
+        f["status"].setText(status_text(job, progress, elsewhere))
         f["url"].setText(job.url)
         f["target"].setText(
             str(job.target)

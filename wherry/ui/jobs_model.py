@@ -216,7 +216,7 @@ class JobsModel(QAbstractTableModel):
         if column is Column.ETA:
             return format_eta(self._speed_eta(job)[1])
         if column is Column.STATUS:
-            return status_text(job, self._progress.get(job.id))
+            return status_text(job, self._progress.get(job.id), self._engine.runs_elsewhere(job.id))
         return format_added(job.created_at)
 
     def _sort_key(self, job: Job, column: Column) -> Any:
@@ -244,7 +244,7 @@ class JobsModel(QAbstractTableModel):
             state = self._state(job)
             if job.error_message and state in (JobState.FAILED, JobState.PAUSED):
                 return job.error_message
-            return status_text(job, self._progress.get(job.id))
+            return status_text(job, self._progress.get(job.id), self._engine.runs_elsewhere(job.id))
         return None
 
     # -- keeping up with the engine ----------------------------------------------------------

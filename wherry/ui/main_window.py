@@ -316,10 +316,16 @@ class MainWindow(QMainWindow):
         shown = self.details.job_id
         row = self.model.row_of(shown) if shown else None
         if shown and row is not None and top.row() <= row <= bottom.row():
-            self.details.show_job(self.bridge.engine.job(shown), None, self.model.progress(shown))
+            engine = self.bridge.engine
+            self.details.show_job(
+                engine.job(shown), None, self.model.progress(shown), engine.runs_elsewhere(shown)
+            )
 
     def _show_details(self, job: Job) -> None:
-        self.details.show_job(job, self.bridge.engine.history(job.id), self.model.progress(job.id))
+        engine = self.bridge.engine
+        self.details.show_job(
+            job, engine.history(job.id), self.model.progress(job.id), engine.runs_elsewhere(job.id)
+        )
 
     def context_menu(self) -> QMenu:
         """The menu for the current selection, its actions enabled as ``actions_for`` says."""

@@ -508,6 +508,14 @@
         <translation>{d} Tage</translation>
     </message>
     <message>
+        <source>Downloading in another Wherry</source>
+        <translation>Wird von einem anderen Wherry geladen</translation>
+    </message>
+    <message>
+        <source>Waiting in another Wherry</source>
+        <translation>Wartet in einem anderen Wherry</translation>
+    </message>
+    <message>
         <source>Failed: checksum mismatch</source>
         <translation>Fehlgeschlagen: Prüfsumme stimmt nicht</translation>
     </message>
@@ -881,6 +889,10 @@ Die schon heruntergeladenen Bytes bleiben nur erhalten, wenn die neue Adresse di
     <message>
         <source>None</source>
         <translation>Keine</translation>
+    </message>
+    <message>
+        <source>Adapts to the link</source>
+        <translation>Passt sich der Verbindung an</translation>
     </message>
     <message>
         <source>primary</source>
@@ -1264,6 +1276,14 @@ Die schon heruntergeladenen Bytes bleiben nur erhalten, wenn die neue Adresse di
     <message>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>&amp;Adapt to the link</source>
+        <translation>An die Verbindung &amp;anpassen</translation>
+    </message>
+    <message>
+        <source>Open more connections while each one still makes the download faster.</source>
+        <translation>Weitere Verbindungen öffnen, solange jede den Download noch beschleunigt.</translation>
     </message>
     <message>
         <source> KiB/s</source>
