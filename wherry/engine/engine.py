@@ -907,7 +907,12 @@ class Engine:
 
     def _hold(self, ids: list[JobId]) -> None:
         if self.claims is not None and not self.manage_all:
-            self.claims.hold(ids)
+            try:
+                self.claims.hold(ids)
+            except OSError:
+                # The downloads go on: only a window opened meanwhile could not tell they are
+                # taken, and the part files' locks still stop two writers.
+                log.exception("could not claim %d downloads for this process", len(ids))
 
     def _let_go(self, job_id: JobId) -> None:
         """Give the claim back once the job's end is committed (at once if saves commit at once)."""
