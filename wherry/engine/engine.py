@@ -743,9 +743,10 @@ class Engine:
         )
 
     def _launch(self, job: Job) -> None:
-        if self.manage_all and job.id in self._claimed_by_others():
+        taken = self._claimed_by_others()
+        if job.id in taken:
             # Taken on by a live command line or script since this engine queued it.
-            self._follow_elsewhere(job, self._claimed_by_others())
+            self._follow_elsewhere(job, taken)
             return
         self._transition(job, JobState.RUNNING, JobStarted(job.id))
         runner = Runner(job, self._context())
