@@ -1169,6 +1169,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument(
         "--lossy-link-rate", type=float, default=12.5e6, help="its bottleneck, bytes/s (12.5e6: 100 Mbit/s)"
     )
+    p.add_argument(
+        "--remove-between",
+        action="store_true",
+        help="many and lossy: remove each run's files (and sync) before the next run, as before "
+        "(default: every run writes into a fresh folder, removed when the scenario ends)",
+    )
     p.add_argument("--strict", action="store_true", help="exit 3 when a target is missed")
     args = p.parse_args(argv)
     args.scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
@@ -1277,6 +1283,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     report.md.append(load + "  ")
     if args.durable_baselines:
         note = "curl and aria2c runs end with 'sync -d FILE': every tool's file is on disk when timing stops."
+        print(note)
+        report.md.append(note + "  ")
+
+    if {"many", "lossy"} & set(args.scenarios):
+        note = (
+            "many, lossy: each run's files are removed before the next run."
+            if args.remove_between
+            else "many, lossy: every run writes into a fresh folder, all removed after the scenario."
+        )
         print(note)
         report.md.append(note + "  ")
 

@@ -69,8 +69,9 @@ def _paired(
     plan = [(0, order[0])] + [
         (rnd, name) for rnd in range(1, ctx.args.rounds + 1) for name in bd.rotate(order, rnd - 1)
     ]
+    kept: list[Path] = []
     for rnd, name in plan:
-        run_dir = ctx.run_dir(f"{scenario}-{name}")
+        run_dir = ctx.run_dir(f"{scenario}-{name}" if ctx.args.remove_between else f"{scenario}-{name}-{rnd}")
         argv, env, out = commands[name](run_dir)
         bd.os.sync()
         label = f"round {rnd}/{ctx.args.rounds}" if rnd else "warm-up"
@@ -92,7 +93,16 @@ def _paired(
             f"rss {run.rss_mib:6.1f} MiB  checked",
             flush=True,
         )
+        if ctx.args.remove_between:
+            shutil.rmtree(run_dir)
+        else:
+            kept.append(run_dir)
+    # Removing thousands of files slows the creates that follow on this machine's ext4 (mounted
+    # with discard), and more so for the tool that syncs: so by default every run writes into a
+    # fresh folder and the folders go once the scenario is over, untimed.
+    for run_dir in kept:
         shutil.rmtree(run_dir)
+    bd.os.sync()
     return runs
 
 
