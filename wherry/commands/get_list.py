@@ -96,12 +96,14 @@ class ListRun:
             if isinstance(outcome, InputError):
                 say(_refusal(outcome))
                 continue
-            wait = self.waits[index] = asyncio.ensure_future(self.engine.wait(outcome.id))
+            wait = self.waits[index] = self.engine.resting(outcome.id)
             self._unended += 1
             wait.add_done_callback(lambda done, i=index: self._on_end(i, done))
         self.check()
 
     def _on_end(self, index: int, done: asyncio.Future[Job]) -> None:
+        # Only the unended are kept (to cancel): 30,000 ended ones would be held to the end.
+        self.waits.pop(index, None)
         self._unended -= 1
         if self.ended is not None:
             self.ended(index, done)

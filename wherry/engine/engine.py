@@ -342,12 +342,18 @@ class Engine:
 
     async def wait(self, job_id: JobId) -> Job:
         """Wait until the job rests: finished, failed, cancelled or paused."""
+        return await self.resting(job_id)
+
+    def resting(self, job_id: JobId) -> asyncio.Future[Job]:
+        """The job, once it rests: a future, so a long list waits for each of its jobs without
+        a task each. Done already if the job rests now; cancelling it only stops the waiting."""
         job = self._jobs[job_id]
-        if job.state in _RESTING and job_id not in self._tasks:
-            return job
         future: asyncio.Future[Job] = asyncio.get_running_loop().create_future()
-        self._waiters.setdefault(job_id, []).append(future)
-        return await future
+        if job.state in _RESTING and job_id not in self._tasks:
+            future.set_result(job)
+        else:
+            self._waiters.setdefault(job_id, []).append(future)
+        return future
 
     # ---- commands ----------------------------------------------------------------------------
 
