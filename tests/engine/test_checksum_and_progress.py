@@ -384,3 +384,24 @@ async def test_finished_downloads_older_than_the_history_setting_are_forgotten_a
     engine = await harness.reopen(history_days=30)
     assert {j.id for j in engine.jobs()} == {recent.id, failed.id}
     assert (harness.downloads / "old.bin").read_bytes() == b"old"  # the file itself stays
+
+
+async def test_a_job_moved_to_the_front_of_the_queue_starts_next(harness, flaky_server):
+    # changePosition (remote control) moves a job to an absolute place: the next free slot must
+    # go to the job now at the front, not to the one that was there when they were queued.
+    engine = await harness.open(max_active=1)
+    urls = [
+        flaky_server.add(f"/m{i}.bin", payload(50_000, i), plan=FaultPlan(gate_after=10_000))
+        for i in range(4)
+    ]
+    jobs = [await engine.add(harness.request(u)) for u in urls]
+    await until(lambda: jobs[0].state is JobState.RUNNING)
+    await engine.move_to(jobs[3].id, 0)
+    await engine.move_to(jobs[2].id, 1)
+    assert [j.id for j in engine.jobs()] == [jobs[3].id, jobs[2].id, jobs[0].id, jobs[1].id]
+    for i in range(4):
+        flaky_server.release(f"/m{i}.bin")
+    await asyncio.wait_for(asyncio.gather(*(engine.wait(j.id) for j in jobs)), 20)
+    assert all(j.state is JobState.FINISHED for j in jobs)
+    starts = [e.job_id for e in harness.of_type(JobStarted)]
+    assert starts == [jobs[0].id, jobs[3].id, jobs[2].id, jobs[1].id]

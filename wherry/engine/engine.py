@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import heapq
 import logging
 import re
 from collections.abc import Callable, Collection, Sequence
@@ -51,6 +50,7 @@ from wherry.engine.naming import sanitize_filename
 from wherry.engine.partfile import HeldElsewhere, PartFile, sync_and_close, sync_directory
 from wherry.engine.probe import probe
 from wherry.engine.proxies import ProxyChooser
+from wherry.engine.queue_order import QueueOrder
 from wherry.engine.ratelimit import TokenBucket
 from wherry.engine.runner import AUTO_CONNECTIONS, MAX_CONNECTIONS, RunContext, Runner
 from wherry.engine.sizes import human_size
@@ -131,7 +131,7 @@ class Engine:
         self.hosts = HostPool(self.breaker, settings.max_connections_per_host)
         self.bucket = TokenBucket(settings.speed_limit)
         self._jobs: dict[JobId, Job] = {}
-        self._order: list[JobId] = []
+        self._queue = QueueOrder()
         self._runners: dict[JobId, Runner] = {}
         self._tasks: dict[JobId, asyncio.Task[None]] = {}
         self._added_here: set[JobId] = set()  # jobs this engine created, not found in the store
@@ -141,13 +141,8 @@ class Engine:
         self._claimed: set[JobId] = set()
         self._waiters: dict[JobId, list[asyncio.Future[Job]]] = {}
         self._sources: dict[JobId, tuple[str, ...]] = {}
-        # Constant cost per job: queued jobs wait in a heap by queue rank (stale entries are
-        # skipped when popped), names are looked up in an index, and positions come from a
-        # counter, so no add, start or finish walks the whole list.
-        self._rank: dict[JobId, int] = {}
-        self._next_rank = 0
-        self._next_position = 0
-        self._ready: list[tuple[int, JobId]] = []
+        # Constant cost per job: names are looked up in an index, as the queue's order keeps
+        # its waiting jobs in a heap (engine/queue_order.py).
         self._names = NameIndex()
         self._folders: SyncQueue[Path] = SyncQueue(sync_directory, "folders")
         self._syncs: SyncQueue[int] = SyncQueue(sync_and_close, "files")
@@ -207,10 +202,7 @@ class Engine:
 
     def _know(self, job: Job) -> None:
         self._jobs[job.id] = job
-        self._order.append(job.id)
-        self._rank[job.id] = self._next_rank
-        self._next_rank += 1
-        self._next_position = max(self._next_position, job.position + 1)
+        self._queue.append(job)
         self._names.update(job)
 
     def learn_added(self) -> int:
@@ -257,7 +249,7 @@ class Engine:
     # ---- reading -----------------------------------------------------------------------------
 
     def jobs(self) -> list[Job]:
-        return [self._jobs[i] for i in self._order]
+        return [self._jobs[i] for i in self._queue]
 
     def job(self, job_id: JobId) -> Job:
         return self._jobs[job_id]
@@ -275,7 +267,7 @@ class Engine:
         A poll of a long list asks for the active ones: their number is bounded by
         ``max_active``, whatever the list holds; the others change only with an event.
         """
-        ids: Collection[JobId] = list(self._tasks) if active_only else self._order
+        ids: Collection[JobId] = list(self._tasks) if active_only else self._queue.ids
         return {job_id: self.progress_of(job_id) for job_id in ids if job_id in self._jobs}
 
     def progress_of(self, job_id: JobId) -> Progress:
@@ -321,10 +313,7 @@ class Engine:
         if job.id in self._tasks:
             return self._jobs[job.id]
         if job.id not in self._jobs:
-            self._order.append(job.id)
-            self._rank[job.id] = self._next_rank
-            self._next_rank += 1
-            self._next_position = max(self._next_position, job.position + 1)
+            self._queue.append(job)
         self._jobs[job.id] = job
         self._names.update(job)
         self._offer(job)
@@ -434,10 +423,9 @@ class Engine:
             host_headers=request.host_headers,
             checksum_source=request.checksum_source or ("given" if request.checksum else None),
             connections=self._connections_for(request),
-            position=self._next_position,
+            position=self._queue.new_position(),
             state=JobState.PAUSED if request.start_paused else JobState.QUEUED,
         )
-        self._next_position += 1
         self._added_here.add(job.id)
         if job.checksum is None and request.checksum_url:
             assert self._transport is not None
@@ -459,9 +447,7 @@ class Engine:
         """Jobs just stored: hold them, announce them, and start what may start."""
         for job in jobs:
             self._jobs[job.id] = job
-            self._order.append(job.id)
-            self._rank[job.id] = self._next_rank
-            self._next_rank += 1
+            self._queue.append(job)
             self._claimed.add(job.id)
             self._names.update(job)
             self._offer(job)
@@ -636,44 +622,23 @@ class Engine:
         return False
 
     async def pause_all(self) -> None:
-        for job_id in list(self._order):
+        for job_id in list(self._queue):
             if self._jobs[job_id].state in (JobState.QUEUED, JobState.RUNNING, JobState.VERIFYING):
                 await self.pause(job_id)
 
     async def resume_all(self) -> None:
-        for job_id in list(self._order):
+        for job_id in list(self._queue):
             if self._jobs[job_id].state in (JobState.PAUSED, JobState.FAILED):
                 await self.resume(job_id)
 
     async def move(self, job_id: JobId, where: Where) -> None:
-        index = self._order.index(job_id)
-        self._order.pop(index)
-        target = {"up": max(index - 1, 0), "down": index + 1, "top": 0, "bottom": len(self._order)}[where]
-        self._order.insert(min(target, len(self._order)), job_id)
-        moved: dict[JobId, int] = {}
-        for position, other_id in enumerate(self._order):
-            other = self._jobs[other_id]
-            self._rank[other_id] = position
-            if other.position != position:
-                other.position = moved[other_id] = position
-        self._next_rank = len(self._order)
-        self._next_position = max(self._next_position, len(self._order))
-        self.repository.save_positions(moved)
-        # Ranks changed: rebuild the waiting heap from the jobs that can still start.
-        self._ready = [(self._rank[i], i) for _, i in self._ready if self._startable(i)]
-        heapq.heapify(self._ready)
-        self._emit(JobChanged(job_id, "order"))
-        self._schedule()
+        index = self._queue.ids.index(job_id)
+        target = {"up": max(index - 1, 0), "down": index + 1, "top": 0, "bottom": len(self._queue)}[where]
+        await self.move_to(job_id, target)
 
     async def move_to(self, job_id: JobId, index: int) -> None:
         """Put the job at ``index`` in the queue (clamped), the others keeping their order."""
-        self._order.remove(job_id)
-        self._order.insert(max(0, min(index, len(self._order))), job_id)
-        moved: dict[JobId, int] = {}
-        for position, other_id in enumerate(self._order):
-            other = self._jobs[other_id]
-            if other.position != position:
-                other.position = moved[other_id] = position
+        moved = self._queue.place(job_id, index, self._jobs, self._startable)
         self.repository.save_positions(moved)
         self._emit(JobChanged(job_id, "order"))
         self._schedule()
@@ -706,7 +671,7 @@ class Engine:
     def _offer(self, job: Job) -> None:
         """Put a queued job among those waiting for a slot (no-op for any other job)."""
         if self._startable(job.id):
-            heapq.heappush(self._ready, (self._rank[job.id], job.id))
+            self._queue.offer(job.id)
 
     def _startable(self, job_id: JobId) -> bool:
         job = self._jobs.get(job_id)
@@ -720,11 +685,11 @@ class Engine:
     def _schedule(self) -> None:
         if self._closing or self._session is None:
             return
-        while self._ready and len(self._tasks) < self.settings.max_active:
-            rank, job_id = heapq.heappop(self._ready)
-            # An entry goes stale when its job started, left the queue or moved; skip those.
-            if self._rank.get(job_id) == rank and self._startable(job_id):
-                self._launch(self._jobs[job_id])
+        while len(self._tasks) < self.settings.max_active:
+            job_id = self._queue.next_ready(self._startable)
+            if job_id is None:
+                return
+            self._launch(self._jobs[job_id])
 
     def _context(self) -> RunContext:
         assert self._session is not None
@@ -944,8 +909,7 @@ class Engine:
         """Drop a job the store no longer holds, and tell whoever listens or waits."""
         job = self._jobs.pop(job_id)
         self._let_go(job_id)
-        self._order.remove(job_id)
-        self._rank.pop(job_id, None)
+        self._queue.remove(job_id)
         self._names.discard(job_id)
         self._claimed.discard(job_id)
         self._emit(JobRemoved(job_id))
