@@ -9,12 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -35,7 +33,7 @@ from wherry.core.events import (
     JobVerifying,
     Progress,
 )
-from wherry.core.jobs import AddRequest, ChecksumSpec, Job, JobId, JobState, Mirror, Segment, new_job_id
+from wherry.core.jobs import AddRequest, ChecksumSpec, Job, JobId, JobState, Segment
 from wherry.core.ports import JobRepository, LocalCopies, Verifier
 from wherry.core.settings import Settings
 from wherry.engine.breaker import CircuitBreaker
@@ -45,19 +43,18 @@ from wherry.engine.elsewhere import RECHECK as ELSEWHERE_RECHECK
 from wherry.engine.elsewhere import Elsewhere
 from wherry.engine.fetcher import CHUNK
 from wherry.engine.hosts import HostPool
+from wherry.engine.intake import build_job, validate_url
 from wherry.engine.names import NameIndex, TakenNames
-from wherry.engine.naming import sanitize_filename
+from wherry.engine.new_address import same_file_at, what_became_of
 from wherry.engine.partfile import HeldElsewhere, PartFile, sync_and_close, sync_directory
-from wherry.engine.probe import probe
 from wherry.engine.proxies import ProxyChooser
 from wherry.engine.queue_order import QueueOrder
 from wherry.engine.ratelimit import TokenBucket
-from wherry.engine.runner import AUTO_CONNECTIONS, MAX_CONNECTIONS, RunContext, Runner
-from wherry.engine.sizes import human_size
+from wherry.engine.runner import RunContext, Runner
 from wherry.engine.sync_queue import SyncQueue
 from wherry.engine.transport import Transport
 
-__all__ = ["Engine", "validate_url"]
+__all__ = ["Engine"]
 
 log = logging.getLogger(__name__)
 
@@ -69,36 +66,6 @@ CLOSE_TIMEOUT = 2.0
 # (SqliteRepository.group_commits): much less than the checkpoint interval, so a crash loses
 # no more than it already could.
 GROUP_COMMIT_WINDOW = 0.01
-
-
-_SPACE = re.compile(r"\s")
-
-
-def _usable_folder(text: str) -> Path:
-    """The folder made if missing and resolved, or InputError when Wherry cannot use it."""
-    directory = Path(text).expanduser()
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        return directory.resolve()
-    except OSError as exc:
-        raise InputError(ErrorKind.PERMISSION, f"Wherry cannot use the folder {directory}.") from exc
-
-
-def validate_url(url: str) -> str:
-    """The URL stripped, or InputError if it is not an http(s) address with a host."""
-    text = url.strip()
-    try:
-        parts = urlsplit(text)
-        host = parts.hostname
-        _ = parts.port  # raises ValueError on a bad port
-    except ValueError:
-        host = None
-    if parts.scheme.lower() not in ("http", "https") or not host or _SPACE.search(text):
-        shown = text if len(text) <= 80 else text[:77] + "…"
-        raise InputError(
-            ErrorKind.BAD_URL, f"“{shown}” is not a web address Wherry can download (http:// or https://)."
-        )
-    return text
 
 
 class Engine:
@@ -361,10 +328,10 @@ class Engine:
         results: list[Job | InputError] = []
         jobs: list[Job] = []
         planned: set[Path] = set()  # names insisted on earlier in the same list
-        resolved: dict[str, Path] = {}  # each folder of the list made and resolved once
+        folders: dict[str, Path] = {}  # each folder of the list made and resolved once
         for request in requests:
             try:
-                job = await self._new_job(request, planned, resolved)
+                job = await self._new_job(request, planned, folders)
             except InputError as error:
                 results.append(error)
                 continue
@@ -388,43 +355,10 @@ class Engine:
             raise
 
     async def _new_job(
-        self, request: AddRequest, planned: Collection[Path] = (), resolved: dict[str, Path] | None = None
+        self, request: AddRequest, planned: Collection[Path] = (), folders: dict[str, Path] | None = None
     ) -> Job:
-        url, headers, secret = request_credentials(request)
-        url = validate_url(url)
-        mirrors = [Mirror(validate_url(m), priority) for priority, m in enumerate(request.mirrors, 1)]
-        resolved = {} if resolved is None else resolved
-        directory = resolved.get(request.directory)
-        if directory is None:
-            directory = resolved[request.directory] = _usable_folder(request.directory)
-        name = request.filename
-        if name is not None:
-            if sanitize_filename(name) != name:
-                raise InputError(ErrorKind.BAD_INPUT, f"“{name}” cannot be used as a file name.")
-            if directory / name in planned:
-                raise InputError(
-                    ErrorKind.FILE_EXISTS, f"Another download is already saving to {directory / name}."
-                )
-            self._check_target(directory / name, request.overwrite)
-        if request.job_id is not None and request.job_id in self._jobs:
-            raise InputError(ErrorKind.BAD_INPUT, "Another download already has this id.")
-        job = Job(
-            id=request.job_id or new_job_id(),
-            url=url,
-            directory=str(directory),
-            mirrors=mirrors,
-            filename=name,
-            requested_name=name,
-            overwrite=request.overwrite,
-            checksum=request.checksum,
-            pieces=request.pieces,
-            headers=headers,
-            secret_headers=secret,
-            host_headers=request.host_headers,
-            checksum_source=request.checksum_source or ("given" if request.checksum else None),
-            connections=self._connections_for(request),
-            position=self._queue.new_position(),
-            state=JobState.PAUSED if request.start_paused else JobState.QUEUED,
+        job = build_job(
+            request, self.settings, self._names, self._jobs, self._queue.new_position, planned, folders
         )
         self._added_here.add(job.id)
         if job.checksum is None and request.checksum_url:
@@ -434,14 +368,6 @@ class Engine:
             found = await checksum_from_url(self._transport, job, request.checksum_url)
             job.checksum, job.checksum_source = found
         return job
-
-    def _connections_for(self, request: AddRequest) -> int:
-        """The job's own number of connections, a hard cap; 0 lets it adapt to the link."""
-        if request.connections:
-            return max(1, min(request.connections, MAX_CONNECTIONS))
-        if self.settings.adaptive_connections:
-            return AUTO_CONNECTIONS
-        return max(1, min(self.settings.connections, MAX_CONNECTIONS))
 
     def _admit(self, jobs: Sequence[Job]) -> None:
         """Jobs just stored: hold them, announce them, and start what may start."""
@@ -454,19 +380,6 @@ class Engine:
         for job in jobs:
             self._emit(JobAdded(job.id))
         self._schedule()
-
-    def _check_target(self, target: Path, overwrite: bool) -> None:
-        for other_id in self._names.holders(str(target.parent), target.name):
-            other = self._jobs.get(other_id)
-            if other is not None and other.state not in (JobState.CANCELLED, JobState.FINISHED):
-                raise InputError(ErrorKind.FILE_EXISTS, f"Another download is already saving to {target}.")
-        if target.is_dir():
-            raise InputError(ErrorKind.FILE_EXISTS, f"{target} is a folder.")
-        if target.exists() and not overwrite:
-            raise InputError(
-                ErrorKind.FILE_EXISTS,
-                f"{target} already exists; choose another name or allow overwriting.",
-            )
 
     async def pause(self, job_id: JobId) -> None:
         job = self._jobs[job_id]
@@ -523,9 +436,8 @@ class Engine:
     async def replace_url(self, job_id: JobId, url: str) -> str:
         """Give a paused or failed job a new address (an expired link); returns what happened.
 
-        The bytes already downloaded are kept only when the new address serves a file of the
-        same size and validator (ETag when strong, else Last-Modified); otherwise they are
-        discarded, so a different file is never continued.
+        The bytes already downloaded are kept only when the new address serves the same file
+        (engine/new_address.py); otherwise they are discarded.
         """
         job = self._jobs[job_id]
         new = validate_url(url)
@@ -536,33 +448,16 @@ class Engine:
         ):
             raise InputError(ErrorKind.BAD_INPUT, "Pause the download before giving it a new address.")
         had = job.bytes_done
-        keep = had == 0 or job.total_size is None
-        if not keep:
-            assert self._transport is not None
-            try:
-                remote = await probe(self._transport, new, job)
-            except WherryError as error:
-                raise InputError(
-                    error.kind, f"The new address could not be checked: {error.message}"
-                ) from error
-            keep = remote.total_size == job.total_size and _same_validator(
-                job, remote.strong_etag, remote.last_modified
-            )
+        assert self._transport is not None
+        keep = await same_file_at(self._transport, new, job)
         dropped = carry_credentials(job, new)
         job.url = new
         if dropped:
             self._note(job, dropped)
-        if keep:
-            message = f"The download now uses {new}" + (
-                f"; the {human_size(had)} already downloaded were kept." if had else "."
-            )
-        else:
+        if not keep:
             self._discard_part(job)
             job.segments, job.total_size, job.etag, job.last_modified = [], None, None, None
-            message = (
-                f"{new} serves a different file (its size or version differs); "
-                f"the {human_size(had)} already downloaded were discarded."
-            )
+        message = what_became_of(new, had, keep)
         self.repository.save_job(job)
         self._note(job, message)
         self._emit(JobChanged(job_id, "url"))
@@ -970,12 +865,3 @@ class Engine:
     def _taken_names(self, job: Job) -> TakenNames:
         self._names.update(job)
         return TakenNames(self._names, job, self._jobs.get)
-
-
-def _same_validator(job: Job, etag: str | None, last_modified: str | None) -> bool:
-    """Is the new address's validator the one the bytes on disk were fetched under?"""
-    if job.etag and not job.etag.startswith("W/"):
-        return etag == job.etag
-    if job.last_modified:
-        return last_modified == job.last_modified
-    return True  # nothing to compare but the size (and the checksum, when the job has one)
