@@ -17,9 +17,10 @@ it gets its name, so a file under a ``.claims`` name without a lock is always a 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from wherry.core.jobs import JobId
@@ -29,7 +30,9 @@ try:
 except ImportError:  # Windows: no advisory locks; the part files' own checks remain
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["RunClaims", "claims_folder"]
+__all__ = ["OwnClaims", "RunClaims", "claims_folder"]
+
+log = logging.getLogger(__name__)
 
 _SUFFIX = ".claims"
 # An owner rewrites its file once it holds this many lines more than twice its live claims.
@@ -199,3 +202,56 @@ def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
+
+
+class OwnClaims:
+    """An engine's claims on the jobs it takes on, or none (a window only reads others').
+
+    Held before the jobs are stored; each given back once the job's end is committed: at the next
+    group commit when saves are grouped, else at once. A claim that cannot be written (a full
+    disk, a folder made read-only) is logged and costs only itself, never a download: a window
+    opened meanwhile could not tell that job is taken, and the part files' locks still stop two
+    writers.
+    """
+
+    def __init__(self, claims: RunClaims | None) -> None:
+        self.claims = claims
+        self.grouping = False  # saves wait for a group commit
+        self._letting_go: list[JobId] = []
+
+    def hold(self, ids: list[JobId]) -> None:
+        if self.claims is None:
+            return
+        try:
+            self.claims.hold(ids)
+        except OSError:
+            log.exception("could not claim %d downloads for this process", len(ids))
+
+    def unstored(self, ids: list[JobId]) -> None:
+        """Give back at once the claims of jobs that could not be stored."""
+        if self.claims is not None:
+            self._give_back(ids)
+
+    def let_go(self, job_id: JobId) -> None:
+        """Give the claim back once the job's end is committed."""
+        if self.claims is None:
+            return
+        self._letting_go.append(job_id)
+        if not self.grouping:
+            self.committed()
+
+    def committed(self, commit: Callable[[], None] | None = None) -> None:
+        """Run the store's group ``commit``, if any, then give back the claims it covered."""
+        if commit is not None:
+            commit()
+        if self._letting_go and self.claims is not None:
+            ids, self._letting_go = self._letting_go, []
+            self._give_back(ids)
+
+    def _give_back(self, ids: list[JobId]) -> None:
+        assert self.claims is not None
+        try:
+            self.claims.let_go(ids)
+        except OSError:
+            # Kept claimed until this process ends: a window only sees their end later.
+            log.exception("could not give back the claims of %d downloads", len(ids))

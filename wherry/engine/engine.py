@@ -37,7 +37,7 @@ from wherry.core.jobs import AddRequest, ChecksumSpec, Job, JobId, JobState, Seg
 from wherry.core.ports import JobRepository, LocalCopies, Verifier
 from wherry.core.settings import Settings
 from wherry.engine.breaker import CircuitBreaker
-from wherry.engine.claims import RunClaims
+from wherry.engine.claims import OwnClaims, RunClaims
 from wherry.engine.credentials import carry_credentials, request_credentials
 from wherry.engine.elsewhere import RECHECK as ELSEWHERE_RECHECK
 from wherry.engine.elsewhere import Elsewhere
@@ -92,8 +92,7 @@ class Engine:
         self.manage_all = manage_all
         self.copies = copies
         self.claims = claims
-        self._letting_go: list[JobId] = []  # claims to give back once their end is committed
-        self._grouping = False  # saves wait for a group commit
+        self._own = OwnClaims(None if manage_all else claims)
         self.breaker = CircuitBreaker(settings.breaker_threshold, settings.breaker_cooldown)
         self.hosts = HostPool(self.breaker, settings.max_connections_per_host)
         self.bucket = TokenBucket(settings.speed_limit)
@@ -162,8 +161,8 @@ class Engine:
         group = getattr(self.repository, "group_commits", None)
         if group is not None:
             loop = asyncio.get_running_loop()
-            group(lambda commit: loop.call_later(GROUP_COMMIT_WINDOW, self._commit_then_let_go, commit))
-            self._grouping = True
+            group(lambda commit: loop.call_later(GROUP_COMMIT_WINDOW, self._own.committed, commit))
+            self._own.grouping = True
         self._keep_following()
         self._schedule()
 
@@ -203,7 +202,7 @@ class Engine:
         group = getattr(self.repository, "group_commits", None)
         if group is not None:
             group(None)  # commits what is queued
-        self._grouping = False
+        self._own.grouping = False
         if self.claims is not None:
             self.claims.close()  # after the commit: whoever reads it next finds how each ended
 
@@ -346,12 +345,12 @@ class Engine:
     def _store_claimed(self, jobs: list[Job]) -> None:
         """Store new jobs at once (never queued: the caller is told they are stored), claimed
         first, so a window that finds them in the store also finds them taken."""
-        self._hold([job.id for job in jobs])
+        ids = [job.id for job in jobs]
+        self._own.hold(ids)
         try:
             self.repository.save_jobs(jobs)
         except BaseException:
-            if self.claims is not None:
-                self.claims.let_go(job.id for job in jobs)
+            self._own.unstored(ids)
             raise
 
     async def _new_job(
@@ -392,7 +391,7 @@ class Engine:
         self._refuse_if_elsewhere(job_id)
         job = self._jobs[job_id]
         self._claimed.add(job_id)
-        self._hold([job_id])
+        self._own.hold([job_id])
         if job_id in self._tasks or job.state is JobState.QUEUED:
             self._offer(job)
             self._schedule()
@@ -665,7 +664,7 @@ class Engine:
         self._tasks.pop(job.id, None)
         self._runners.pop(job.id, None)
         if job.state in _RESTING:
-            self._let_go(job.id)
+            self._own.let_go(job.id)
         self._wake(job)
         if job.id in self._jobs:
             self._offer(job)
@@ -772,38 +771,10 @@ class Engine:
                 self._follow_elsewhere(self._jobs[job_id], taken)
         self._elsewhere.refuse(job_id)
 
-    def _hold(self, ids: list[JobId]) -> None:
-        if self.claims is not None and not self.manage_all:
-            try:
-                self.claims.hold(ids)
-            except OSError:
-                # The downloads go on: only a window opened meanwhile could not tell they are
-                # taken, and the part files' locks still stop two writers.
-                log.exception("could not claim %d downloads for this process", len(ids))
-
-    def _let_go(self, job_id: JobId) -> None:
-        """Give the claim back once the job's end is committed (at once if saves commit at once)."""
-        if self.claims is None or self.manage_all:
-            return
-        self._letting_go.append(job_id)
-        if not self._grouping:
-            self._commit_then_let_go(None)
-
-    def _commit_then_let_go(self, commit: Callable[[], None] | None) -> None:
-        if commit is not None:
-            commit()
-        if self._letting_go and self.claims is not None:
-            ids, self._letting_go = self._letting_go, []
-            try:
-                self.claims.let_go(ids)
-            except OSError:
-                # Kept claimed until this process ends: a window only sees their end later.
-                log.exception("could not give back the claims of %d downloads", len(ids))
-
     def _forget(self, job_id: JobId) -> None:
         """Drop a job the store no longer holds, and tell whoever listens or waits."""
         job = self._jobs.pop(job_id)
-        self._let_go(job_id)
+        self._own.let_go(job_id)
         self._queue.remove(job_id)
         self._names.discard(job_id)
         self._claimed.discard(job_id)
