@@ -118,7 +118,7 @@ async def reuse_copy(runner: Runner) -> bool:
             f"{found.name} was already in the folder with the expected checksum; nothing was downloaded.",
         )
         return True
-    runner.decide_name(remote)
+    runner.file.decide_name(remote)
     part = job.part_path
     assert part is not None
     how = "copied"
@@ -133,6 +133,6 @@ async def reuse_copy(runner: Runner) -> bool:
             await asyncio.get_running_loop().run_in_executor(None, shutil.copyfile, found, part)
     except OSError as exc:
         raise translate_disk_error(exc, str(part)) from exc
-    runner.rename()
+    runner.file.rename()
     ctx.note(job, f"An identical file was already at {found}; it was {how} instead of downloaded.")
     return True

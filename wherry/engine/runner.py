@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import shutil
 import time
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
@@ -50,15 +48,14 @@ from wherry.engine.connections import (
 from wherry.engine.digests import digests_disagree
 from wherry.engine.fetcher import CHUNK, Fetcher, RestartNeeded
 from wherry.engine.hosts import HostPool
-from wherry.engine.http_errors import translate_disk_error
+from wherry.engine.job_file import JobFile
 from wherry.engine.mirrors import Sources, host_of
-from wherry.engine.naming import sanitize_filename, unique_name
 from wherry.engine.on_disk import kept_from_before, renamed_before_a_crash, reuse_copy
-from wherry.engine.partfile import PartFile, finalize, sync_directory
+from wherry.engine.partfile import PartFile, sync_directory
 from wherry.engine.pieces import PieceChecker
 from wherry.engine.planner import carve, contiguous_prefix, split_evenly
 from wherry.engine.prefix_hash import PrefixHasher
-from wherry.engine.probe import RemoteFile, url_filename
+from wherry.engine.probe import RemoteFile
 from wherry.engine.published import adopt_published, hash_prefix, new_hasher
 from wherry.engine.ratelimit import TokenBucket
 from wherry.engine.retry import RetryPolicy
@@ -123,7 +120,7 @@ class Runner:
         self.bucket = TokenBucket(job.speed_limit)
         self.checkpoint = Checkpointer(job, ctx.repository, ctx.settings.checkpoint_interval)
         self.fetcher = Fetcher(self)
-        self.part: PartFile | None = None
+        self.file = JobFile(job, ctx)  # its name and its .part
         self.hash: PrefixHasher | None = None
         self._hash_seed: tuple[Hasher, int] | None = None
         self.restarts = 0
@@ -148,9 +145,6 @@ class Runner:
             ceiling = min(ctx.settings.max_connections_per_host, MAX_CONNECTIONS)
             self.growth = Growth(ceiling)
         self.peak_connections = 0  # the most connections transferring at once, for the log
-        # The name was chosen by this run and its .part is not created yet: another process may
-        # take the same free name in between, so the .part is created only if still absent.
-        self._name_unclaimed: str | None = None  # the name before numbering, while unclaimed
         self._split_ready = False
         self._watching = False
 
@@ -441,8 +435,8 @@ class Runner:
 
     def probed(self, remote: RemoteFile, split: bool) -> None:
         """The first answer of a fresh download: fix the name, check space, start more connections."""
-        self.decide_name(remote)
-        self.check_space(self.job.total_size)
+        self.file.decide_name(remote)
+        self.file.check_space(self.job.total_size)
         self._primary_digest = remote.digest
         if adopt_published(self.job, remote) and self.job.bytes_done == 0 and self.hash is None:
             # A digest the server vouches for is checked like a given one, hashed as bytes arrive.
@@ -540,82 +534,18 @@ class Runner:
         self.ctx.note(job, reason)
         self.ctx.changed(job, "restarted")
 
-    # ---- names, space, files -----------------------------------------------------------------
+    # ---- the file ----------------------------------------------------------------------------
 
-    def decide_name(self, remote: RemoteFile) -> None:
-        """Fix the final file name from the first response; never changes afterwards."""
-        job = self.job
-        if job.filename:
-            return
-        if job.requested_name:
-            job.filename = job.requested_name
-        else:
-            suggested = remote.filename or url_filename(remote.final_url) or url_filename(job.url)
-            name = sanitize_filename(suggested)
-            taken = self.ctx.taken_names(job)
-            self._name_unclaimed = name
-            if self.ctx.from_before(job) and name not in taken:
-                job.filename = self._own_name_from_before(name)
-            else:
-                job.filename = unique_name(job.directory, name, taken)
-
-    def _own_name_from_before(self, name: str) -> str:
-        """The natural name of a job from an earlier run that no other job holds.
-
-        That run may have left its .part, or even its finished file, at this name before the
-        store heard of it: its saves wait a group commit (milliseconds). So the name is kept,
-        not numbered past what may be its own. A .part left there is resumed (its lock still
-        guards against a live owner; the store counts none of its bytes, so none is trusted).
-        A file in the way is compared when the download ends (``kept_from_before``): the same
-        bytes are that run's, anything else keeps its name and the download takes the next.
-        """
-        if os.path.lexists(Path(self.job.directory, f"{name}.part")):
-            self._name_unclaimed = None  # opened as a resume, not created
-            self.ctx.note(self.job, f"Using {name}.part again, left by a run stopped before saving the name.")
-        return name
-
-    def check_space(self, total: int | None) -> None:
-        remaining = (total or 0) - self.job.bytes_done
-        if remaining <= 0:
-            return
-        try:
-            free = shutil.disk_usage(self.job.directory).free
-        except OSError:
-            return
-        if free < remaining:
-            raise JobError(
-                ErrorKind.DISK_FULL, f"The disk is full; {human_size(remaining - free)} more is needed."
-            )
+    @property
+    def part(self) -> PartFile | None:
+        return self.file.part
 
     def open_part(self) -> PartFile:
-        if self.part is None:
-            self.part = self._open(new=False) if self._name_unclaimed is None else self._claim_name()
-            self.checkpoint.part = self.part
+        part = self.checkpoint.part = self.file.open()
         if self.hash is None and self._hash_seed is not None:
             hasher, hashed = self._hash_seed
-            self.hash = PrefixHasher(hasher, hashed, self.part, lambda: contiguous_prefix(self.job.segments))
-        return self.part
-
-    def _open(self, new: bool) -> PartFile:
-        path = self.job.part_path
-        assert path is not None, "the name is decided before the first byte"
-        return PartFile.open(path, self.ctx.syncs, new=new)
-
-    def _claim_name(self) -> PartFile:
-        """Create the .part of a name chosen by this run; if another process (a second Wherry
-        on the same folder) created it since, move on to the next free name."""
-        job, base = self.job, self._name_unclaimed or ""
-        for _ in range(100):
-            try:
-                part = self._open(new=True)
-            except FileExistsError:
-                # That .part now exists, so the name it belongs to is no longer free.
-                job.filename = unique_name(job.directory, base, self.ctx.taken_names(job))
-                self.ctx.changed(job, "name")
-                continue
-            self._name_unclaimed = None
-            return part
-        raise JobError(ErrorKind.FILE_EXISTS, f"No free name for {job.filename} could be found.")
+            self.hash = PrefixHasher(hasher, hashed, part, lambda: contiguous_prefix(self.job.segments))
+        return part
 
     async def _prepare_hash(self) -> None:
         """Seed the digest with the bytes already on disk (read once), or start it empty."""
@@ -673,37 +603,10 @@ class Runner:
                 sync_directory(Path(job.directory))
         else:
             part.close()
-            self.rename(sync_folder=folders is None)
+            self.file.rename(sync_folder=folders is None)
         if folders is not None:
             # The engine records FINISHED only after this: the new name is on disk by then.
             await folders.sync(Path(job.directory))
-
-    def rename(self, sync_folder: bool = True) -> None:
-        job = self.job
-        part, target = job.part_path, job.target
-        assert part is not None
-        assert target is not None
-        for _ in range(100):
-            try:
-                finalize(part, target, job.overwrite, sync_folder)
-                return
-            except FileExistsError as exc:
-                if job.requested_name:
-                    raise JobError(
-                        ErrorKind.FILE_EXISTS,
-                        f"{target} appeared while downloading and was not replaced; "
-                        f"the download is kept as {part.name}.",
-                    ) from exc
-                # A file took our name meanwhile: pick the next free one and keep the .part.
-                new_name = unique_name(Path(job.directory), job.filename or "", self.ctx.taken_names(job))
-                new_part = Path(job.directory, new_name + ".part")
-                part.rename(new_part)
-                job.filename = new_name
-                part, target = new_part, Path(job.directory, new_name)
-                self.ctx.changed(job, "name")
-            except OSError as exc:
-                raise translate_disk_error(exc, str(target)) from exc
-        raise JobError(ErrorKind.FILE_EXISTS, f"No free name for {job.filename} could be found.")
 
 
 def _most_serious(errors: BaseExceptionGroup) -> BaseException:
