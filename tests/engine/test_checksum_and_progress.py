@@ -217,21 +217,30 @@ async def test_remove_with_delete_file_forgets_the_job_and_its_file(harness, fla
     assert harness.repository.load_jobs() == []
 
 
-async def test_queue_runs_at_most_max_active_in_order(harness, flaky_server):
-    engine = await harness.open(max_active=2)
+async def _gated_jobs(harness, flaky_server, engine, prefix: str, count: int) -> list:
+    """Jobs whose downloads stop after 10 kB until ``_release_all``: they hold their slots."""
     urls = [
-        flaky_server.add(f"/q{i}.bin", payload(50_000, i), plan=FaultPlan(gate_after=10_000))
-        for i in range(4)
+        flaky_server.add(f"/{prefix}{i}.bin", payload(50_000, i), plan=FaultPlan(gate_after=10_000))
+        for i in range(count)
     ]
-    jobs = [await engine.add(harness.request(u)) for u in urls]
-    await until(lambda: [j.state for j in jobs].count(JobState.RUNNING) == 2)
-    assert [j.state for j in jobs] == [JobState.RUNNING, JobState.RUNNING, JobState.QUEUED, JobState.QUEUED]
-    for i in range(4):
-        flaky_server.release(f"/q{i}.bin")
+    return [await engine.add(harness.request(u)) for u in urls]
+
+
+async def _release_all(harness, flaky_server, engine, prefix: str, jobs: list) -> list:
+    """Let every gated job finish; returns the ids in the order they started."""
+    for i in range(len(jobs)):
+        flaky_server.release(f"/{prefix}{i}.bin")
     await asyncio.wait_for(asyncio.gather(*(engine.wait(j.id) for j in jobs)), 20)
     assert all(j.state is JobState.FINISHED for j in jobs)
-    starts = [e.job_id for e in harness.of_type(JobStarted)]
-    assert starts == [j.id for j in jobs]
+    return [e.job_id for e in harness.of_type(JobStarted)]
+
+
+async def test_queue_runs_at_most_max_active_in_order(harness, flaky_server):
+    engine = await harness.open(max_active=2)
+    jobs = await _gated_jobs(harness, flaky_server, engine, "q", 4)
+    await until(lambda: [j.state for j in jobs].count(JobState.RUNNING) == 2)
+    assert [j.state for j in jobs] == [JobState.RUNNING, JobState.RUNNING, JobState.QUEUED, JobState.QUEUED]
+    assert await _release_all(harness, flaky_server, engine, "q", jobs) == [j.id for j in jobs]
 
 
 async def test_a_write_failure_on_a_full_disk_pauses_and_keeps_the_bytes(harness, flaky_server, monkeypatch):
@@ -390,18 +399,10 @@ async def test_a_job_moved_to_the_front_of_the_queue_starts_next(harness, flaky_
     # changePosition (remote control) moves a job to an absolute place: the next free slot must
     # go to the job now at the front, not to the one that was there when they were queued.
     engine = await harness.open(max_active=1)
-    urls = [
-        flaky_server.add(f"/m{i}.bin", payload(50_000, i), plan=FaultPlan(gate_after=10_000))
-        for i in range(4)
-    ]
-    jobs = [await engine.add(harness.request(u)) for u in urls]
+    jobs = await _gated_jobs(harness, flaky_server, engine, "m", 4)
     await until(lambda: jobs[0].state is JobState.RUNNING)
     await engine.move_to(jobs[3].id, 0)
     await engine.move_to(jobs[2].id, 1)
     assert [j.id for j in engine.jobs()] == [jobs[3].id, jobs[2].id, jobs[0].id, jobs[1].id]
-    for i in range(4):
-        flaky_server.release(f"/m{i}.bin")
-    await asyncio.wait_for(asyncio.gather(*(engine.wait(j.id) for j in jobs)), 20)
-    assert all(j.state is JobState.FINISHED for j in jobs)
-    starts = [e.job_id for e in harness.of_type(JobStarted)]
+    starts = await _release_all(harness, flaky_server, engine, "m", jobs)
     assert starts == [jobs[0].id, jobs[3].id, jobs[2].id, jobs[1].id]
