@@ -60,6 +60,10 @@ _STATE_ORDER = {
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
+# Built once: the view asks for a row's flags twice per row as it opens (60,000 times for
+# 30,000 jobs), and each enum `|` is a Python call.
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+
 
 class Roles:
     JOB_ID = Qt.ItemDataRole.UserRole + 1  # str
@@ -133,7 +137,7 @@ class JobsModel(QAbstractTableModel):
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+        return _ROW_FLAGS
 
     def job_id(self, row: int) -> JobId:
         return self._ids[row]
