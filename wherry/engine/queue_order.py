@@ -74,6 +74,6 @@ class QueueOrder:
                 other.position = moved[other_id] = position
         self._next_rank = len(self.ids)
         self._next_position = max(self._next_position, len(self.ids))
-        self._ready = [(self._rank[i], i) for _, i in self._ready if i in self._rank and startable(i)]
+        self._ready = [(self._rank[i], i) for _, i in self._ready if startable(i)]
         heapq.heapify(self._ready)
         return moved
